@@ -1,0 +1,151 @@
+"""The command line: thin typer commands over the library API.
+
+Every problem a user can cause prints as one line on stderr and exits 1 (2 for
+contradictory options); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .api import Format
+from .errors import BriefgenError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Turn structured briefing content into a print-ready PDF and an editable PowerPoint deck.")
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors.")):
+    _state["debug"] = debug
+
+
+def _fail(exc: BaseException) -> None:
+    if _state["debug"]:
+        traceback.print_exception(exc)
+    if isinstance(exc, BriefgenError):
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(exc.exit_code)
+    typer.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+    raise typer.Exit(1)
+
+
+BriefingArg = typer.Argument(None, help="A briefing id under content/ or a path to a briefing folder "
+                                        "[default: us-mexico].", show_default=False)
+ContentDir = typer.Option(Path("content"), "--content-dir", help="Where briefing ids are looked up.")
+
+
+@app.command()
+def build(
+    briefing: Optional[str] = BriefingArg,
+    format: Format = typer.Option(Format.all, "--format", "-f", help="Which outputs to write."),
+    sections: Optional[str] = typer.Option(None, "--sections", "-s",
+                                           help="Build exactly these section ids, in this order: ID,ID,..."),
+    exclude: Optional[str] = typer.Option(None, "--exclude", "-x", help="Leave out these section ids: ID,ID,..."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Build a preset from briefing.yaml."),
+    pick: bool = typer.Option(False, "--pick", help="Tick the sections to build from a checklist (needs a terminal)."),
+    style: Optional[str] = typer.Option(None, "--style", help="A style name (see 'briefgen styles') or a style file."),
+    output: Path = typer.Option(Path("output"), "--output", "-o", help="Folder for the outputs."),
+    output_file: Optional[Path] = typer.Option(None, "--output-file",
+                                               help="Name the output file (the extension follows the format)."),
+    page_size: Optional[str] = typer.Option(None, "--page-size", help="PDF page size: letter or a4."),
+    slide_size: Optional[str] = typer.Option(None, "--slide-size", help="Deck slide size: 16:9 or 4:3."),
+    bleed: bool = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF."),
+    cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
+    draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    content_dir: Path = ContentDir,
+):
+    """Render a briefing to PDF and/or PPTX."""
+    from .api import build as run_build
+
+    try:
+        if pick:
+            if sections or preset:
+                raise UsageError("--pick chooses the sections itself; leave out --sections and --preset")
+            sections = _pick(briefing, content_dir)
+        result = run_build(
+            briefing, format=format, sections=sections, exclude=exclude, preset=preset, style=style,
+            output_dir=output, output_file=output_file, content_dir=content_dir, page_size=page_size,
+            slide_size=slide_size, bleed=bleed, cmyk=cmyk, draft=draft,
+            on_note=None if quiet else (lambda m: typer.echo(f"note: {m}", err=True)))
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
+        _fail(exc)
+        return
+    if not quiet:
+        for path in result.files:
+            typer.echo(f"wrote {path}")
+
+
+def _pick(briefing: str | None, content_dir: Path) -> str:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("--pick needs an interactive terminal; use --sections ID,ID or --preset NAME instead "
+                         "(see 'briefgen sections')")
+    from .content import load_briefing
+
+    full = load_briefing(briefing, content_dir)
+    import questionary
+
+    chosen = questionary.checkbox(
+        "Sections to build (space ticks, enter builds):",
+        choices=[questionary.Choice(f"{s.title}  [{s.id}]", value=s.id, checked=True) for s in full.sections],
+    ).ask()
+    if not chosen:
+        raise UsageError("no section ticked; nothing to build")
+    return ",".join(chosen)
+
+
+@app.command("sections")
+def sections_cmd(briefing: Optional[str] = BriefingArg, content_dir: Path = ContentDir):
+    """List a briefing's sections (id, title, words, estimated pages and slides) and its presets."""
+    from .report import section_report
+
+    try:
+        typer.echo(section_report(briefing, content_dir))
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
+@app.command()
+def styles():
+    """List the styles available, with a one-line description each."""
+    from .theme import list_styles, style_description
+
+    try:
+        found = list_styles()
+        width = max((len(n) for n in found), default=0)
+        for name, path in found.items():
+            typer.echo(f"{name.ljust(width)}  {style_description(path)}")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
+@app.command()
+def check(briefing: Optional[str] = BriefingArg,
+          style: Optional[str] = typer.Option(None, "--style", help="A style name or a style file."),
+          content_dir: Path = ContentDir):
+    """Validate a briefing's content and a style without rendering anything."""
+    from .api import prepare
+
+    try:
+        chosen, theme = prepare(briefing, style=style, content_dir=content_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(f"ok: {chosen.id}: {len(chosen.sections)} sections, style '{theme.name}'")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,429 @@
+"""The content loader: ``content/<id>/briefing.yaml`` and ``sections/*.md`` into a Briefing.
+
+This is the only module that knows the input formats. It reads every file,
+normalises the text, validates it against closed schemas, applies templates and
+parses Markdown, collecting every problem it finds before raising one
+:class:`ContentError` that lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ContentError, Problem, ProblemCollector
+from .markdown import MarkdownConverter
+from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source
+from .templating import Templater
+from .yamlsrc import Located, field_name, load_yaml
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+DEFAULT_CONTENT_DIR = Path("content")
+DEFAULT_BRIEFING = "us-mexico"
+
+
+# -- schemas ----------------------------------------------------------------------------
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class SourceIn(_Closed):
+    title: str
+    url: str | None = None
+
+
+class BriefingIn(_Closed):
+    title: str
+    subtitle: str | None = None
+    issuer: str | None = None
+    date: dt.date | None = None
+    marking: str | None = None
+    sections: Annotated[list[str], Field(min_length=1)]
+    presets: dict[str, Annotated[list[str], Field(min_length=1)]] = {}
+    vars: dict[str, Any] = {}
+    sources: list[SourceIn] = []
+    labels: dict[Literal[tuple(DEFAULT_LABELS)], str] = {}  # type: ignore[valid-type]
+
+    @field_validator("sections")
+    @classmethod
+    def _ids(cls, ids: list[str]) -> list[str]:
+        seen = set()
+        for i in ids:
+            if not ID_RE.match(i):
+                raise ValueError(f"section id '{i}' must be lower-case letters, digits, '-' or '_'")
+            if i in seen:
+                raise ValueError(f"section id '{i}' is listed twice")
+            seen.add(i)
+        return ids
+
+
+class FactIn(_Closed):
+    value: str
+    label: str
+
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class SeriesIn(_Closed):
+    name: str
+    values: Annotated[list[FiniteFloat], Field(min_length=1)]
+
+
+class ChartIn(_Closed):
+    type: Literal["bar", "column", "pie", "line"]
+    title: str
+    unit: str | None = None
+    source: str | None = None
+    categories: Annotated[list[str], Field(min_length=1)]
+    series: Annotated[list[SeriesIn], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _shape(self) -> "ChartIn":
+        n = len(self.categories)
+        for s in self.series:
+            if len(s.values) != n:
+                raise ValueError(f"series '{s.name}' has {len(s.values)} values for {n} categories")
+        if self.type == "pie":
+            if len(self.series) != 1:
+                raise ValueError("a pie chart takes exactly one series")
+            values = self.series[0].values
+            if any(v < 0 for v in values):
+                raise ValueError("pie values must not be negative")
+            if not any(v > 0 for v in values):
+                raise ValueError("pie values must not all be zero")
+        return self
+
+
+class SectionIn(_Closed):
+    title: str
+    key_points: list[str] = []
+    facts: list[FactIn] = []
+    chart: ChartIn | None = None
+    notes: str | None = None
+    sources: list[SourceIn] = []
+
+
+# -- text hygiene -----------------------------------------------------------------------
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]")
+
+
+def read_text(path: Path, problems: ProblemCollector) -> str | None:
+    """A file's text: UTF-8, BOM removed, line ends made LF, NFC; ``None`` (with a problem) if unusable.
+
+    Control characters, surrogates and noncharacters are refused with their line
+    and column, because they would fail late or print as nothing.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=path)
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(f"cannot read file: {exc.strerror or exc}", file=path)
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", file=path, line=line)
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        for m in _BAD_CHARS.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            problems.add(f"control or non-character U+{ord(m.group()):04X} is not allowed; delete it",
+                         file=path, line=line, column=col)
+            if len(problems.problems) > 50:
+                break
+        return None
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """The YAML front matter, the body, and the file line on which the body starts.
+
+    A file without front matter gives ``("", text, 1)``.
+    """
+    if not text.startswith("---\n"):
+        return "", text, 1
+    end = re.search(r"^---[ \t]*$", text[4:], flags=re.M)
+    if end is None:
+        return "", text, 1
+    front = text[4: 4 + end.start()]
+    body_start = 4 + end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return front, text[body_start:], body_line
+
+
+# -- validation errors into problems --------------------------------------------------------
+def validation_problems(exc: ValidationError, located: Located, prefix: tuple = ()) -> list[Problem]:
+    """One problem per pydantic error, with the line of the key it concerns."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        typ = err["type"]
+        if typ == "missing":
+            msg = f"required key '{loc[-1]}' is missing"
+            loc_for_line = loc[:-1]
+        elif typ == "extra_forbidden":
+            key = loc[-1]
+            msg = f"unknown key '{key}'"
+            model_fields = _known_keys(located, loc)
+            close = difflib.get_close_matches(str(key), model_fields, n=1) if model_fields else []
+            if close:
+                msg += f"; did you mean '{close[0]}'?"
+            elif model_fields:
+                msg += f" (known keys: {', '.join(sorted(model_fields))})"
+            loc_for_line = loc
+        elif typ in ("float_parsing", "float_type", "finite_number"):
+            msg = (f"'{err.get('input')}' is not a plain number: write digits with an optional '.' and '-', "
+                   "without thousands separators, currency or % signs")
+            loc_for_line = loc
+        elif typ == "literal_error":
+            msg = f"'{err.get('input')}' is not allowed: {err['msg'].replace('Input should be ', 'use ')}"
+            loc_for_line = loc
+        elif typ.startswith("date"):
+            msg = f"'{err.get('input')}' is not a valid date: write it as YYYY-MM-DD"
+            loc_for_line = loc
+        else:
+            msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            loc_for_line = loc
+        line, col = located.where(loc_for_line)
+        out.append(Problem(msg, file=located.file, line=line, column=col, field=field_name(loc)))
+    return out
+
+
+def _known_keys(located: Located, loc: tuple) -> list[str]:
+    """The keys a schema accepts at the place ``loc`` points into (for 'did you mean')."""
+    model: Any = located.schema if hasattr(located, "schema") else None
+    for part in loc[:-1]:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        model = _model_of(info.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_of(annotation) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        m = _model_of(arg)
+        if m is not None:
+            return m
+    return None
+
+
+def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollector) -> Any:
+    located.schema = schema  # type: ignore[attr-defined]
+    if not isinstance(located.data, dict):
+        line, _ = located.where(())
+        problems.add("expected keys and values (a YAML mapping) here", file=located.file, line=line)
+        return None
+    try:
+        return schema.model_validate(located.data)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, located))
+        return None
+
+
+# -- finding briefings -----------------------------------------------------------------------
+def find_briefing(ref: str | Path | None, content_dir: Path | None = None) -> Path:
+    """The folder of a briefing named by id (under ``content/``) or by path; default: us-mexico."""
+    content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
+    if ref is None:
+        ref = DEFAULT_BRIEFING
+    ref_path = Path(ref)
+    candidates = [ref_path] if (ref_path.is_absolute() or len(ref_path.parts) > 1) else [content_dir / ref_path,
+                                                                                          ref_path]
+    for c in candidates:
+        if (c / "briefing.yaml").is_file():
+            return c
+    known = list_briefings(content_dir)
+    msg = f"no briefing '{ref}': expected a folder with a briefing.yaml"
+    close = difflib.get_close_matches(str(ref), known, n=2)
+    if close:
+        msg += f"; did you mean {' or '.join(repr(c) for c in close)}?"
+    elif known:
+        msg += f" (briefings under {content_dir}: {', '.join(known)})"
+    raise ContentError(Problem(msg, file=candidates[0]))
+
+
+def list_briefings(content_dir: Path | None = None) -> list[str]:
+    """The ids of the briefings under the content folder, sorted."""
+    content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
+    if not content_dir.is_dir():
+        return []
+    return sorted(p.parent.name for p in content_dir.glob("*/briefing.yaml"))
+
+
+# -- loading -----------------------------------------------------------------------------------
+def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None) -> Briefing:
+    """A validated Briefing with every section the briefing lists, templates applied.
+
+    Raises :class:`ContentError` listing every problem found in every file.
+    """
+    root = find_briefing(ref, content_dir)
+    problems = ProblemCollector()
+    meta_file = root / "briefing.yaml"
+    text = read_text(meta_file, problems)
+    problems.raise_if_any()
+    located = load_yaml(text or "", meta_file)
+    meta: BriefingIn | None = _validate(BriefingIn, located, problems)
+    problems.raise_if_any()
+    assert meta is not None
+
+    context = {**meta.vars, "briefing": {
+        "title": meta.title, "subtitle": meta.subtitle, "issuer": meta.issuer,
+        "date": meta.date, "marking": meta.marking}}
+    templater = Templater(context)
+
+    def tpl(value: str | None, path: tuple, markdown: bool = False, file=meta_file, where: Located = located):
+        if value is None:
+            return None
+        line, _ = where.where(path)
+        try:
+            return templater.render(value, file=file, field=field_name(path), line=line, markdown=markdown)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return value
+
+    title = tpl(meta.title, ("title",))
+    subtitle = tpl(meta.subtitle, ("subtitle",))
+    issuer = tpl(meta.issuer, ("issuer",))
+    marking = tpl(meta.marking, ("marking",))
+    context["briefing"].update(title=title, subtitle=subtitle, issuer=issuer, marking=marking)
+    sources = tuple(Source(title=tpl(s.title, ("sources", i, "title")), url=s.url)
+                    for i, s in enumerate(meta.sources))
+    for i, s in enumerate(meta.sources):
+        _check_url(s.url, located, ("sources", i, "url"), problems)
+
+    for name, ids in meta.presets.items():
+        for j, sid in enumerate(ids):
+            if sid not in meta.sections:
+                close = difflib.get_close_matches(sid, meta.sections, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.problems.append(located.problem(("presets", name, j),
+                                                         f"preset '{name}' names unknown section '{sid}'{hint}"))
+
+    sections = []
+    for i, sid in enumerate(meta.sections):
+        path = root / "sections" / f"{sid}.md"
+        if not path.is_file():
+            problems.problems.append(located.problem(("sections", i),
+                                                     f"section '{sid}' has no file sections/{sid}.md"))
+            continue
+        section = load_section(path, sid, root, templater, problems)
+        if section is not None:
+            sections.append(section)
+    problems.raise_if_any()
+    return Briefing(
+        id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
+        marking=marking, sections=tuple(sections), sources=sources,
+        presets={k: tuple(v) for k, v in meta.presets.items()},
+        labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}})
+
+
+def load_section(path: Path, sid: str, root: Path, templater: Templater,
+                 problems: ProblemCollector) -> Section | None:
+    """One section file as a Section, or ``None`` with its problems added to ``problems``."""
+    before = len(problems.problems)
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    front, body, body_line = split_front_matter(text)
+    if not front.strip() and not text.startswith("---\n"):
+        problems.add("a section file starts with YAML front matter between '---' lines, holding at least 'title'",
+                     file=path, line=1)
+        return None
+    try:
+        located = load_yaml(front, path, line_offset=1)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    head: SectionIn | None = _validate(SectionIn, located, problems)
+    if head is None:
+        return None
+    extra = {"section": {"id": sid, "title": head.title}}
+
+    def tpl(value: str | None, fpath: tuple, markdown: bool = False) -> str | None:
+        if value is None:
+            return None
+        line, _ = located.where(fpath)
+        try:
+            return templater.render(value, file=path, field=field_name(fpath), line=line, markdown=markdown,
+                                    extra=extra)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return value
+
+    title = tpl(head.title, ("title",))
+    extra["section"]["title"] = title
+    kp_conv = MarkdownConverter(path, path.parent, root, line_offset=0, field="key_points")
+    key_points = []
+    for i, kp in enumerate(head.key_points):
+        kp_conv._line = located.where(("key_points", i))[0]
+        key_points.append(kp_conv.inline(tpl(kp, ("key_points", i), markdown=True) or ""))
+    problems.extend(kp_conv.problems)
+    facts = tuple(Fact(value=tpl(f.value, ("facts", i, "value")), label=tpl(f.label, ("facts", i, "label")))
+                  for i, f in enumerate(head.facts))
+    chart = None
+    if head.chart is not None:
+        c = head.chart
+        chart = Chart(
+            type=c.type, title=tpl(c.title, ("chart", "title")), unit=tpl(c.unit, ("chart", "unit")),
+            source=tpl(c.source, ("chart", "source")),
+            categories=tuple(tpl(x, ("chart", "categories", i)) for i, x in enumerate(c.categories)),
+            series=tuple(Series(name=tpl(s.name, ("chart", "series", i, "name")),
+                                values=tuple(float(v) for v in s.values)) for i, s in enumerate(c.series)))
+    notes = tpl(head.notes, ("notes",))
+    sources = tuple(Source(title=tpl(s.title, ("sources", i, "title")), url=s.url)
+                    for i, s in enumerate(head.sources))
+    for i, s in enumerate(head.sources):
+        _check_url(s.url, located, ("sources", i, "url"), problems)
+
+    body_text = ""
+    if body.strip():
+        try:
+            body_text = templater.render(body, file=path, field="body", line=body_line, markdown=True, extra=extra)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    conv = MarkdownConverter(path, path.parent, root, line_offset=body_line - 1, field="body")
+    blocks = conv.blocks(body_text or "")
+    problems.extend(conv.problems)
+    if len(problems.problems) > before:
+        return None
+    return Section(id=sid, title=title, blocks=blocks, key_points=tuple(key_points), facts=facts, chart=chart,
+                   notes=notes, sources=sources, file=path)
+
+
+def _check_url(url: str | None, located: Located, path: tuple, problems: ProblemCollector) -> None:
+    if url is None:
+        return
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).scheme.lower() not in ("http", "https", "mailto"):
+        problems.problems.append(located.problem(path, f"'{url}' is not an http, https or mailto address"))

@@ -1,0 +1,138 @@
+"""Font files: character coverage and advance widths, read with fontTools.
+
+Both renderers and the glyph check use this module; it imports neither reportlab
+nor python-pptx, so a deck-only build measures text with the same metrics that
+the PDF embeds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Problem, RenderError
+from .model import Briefing, Inline, Paragraph, Heading, BulletList, Table, Quote, CodeBlock, Image
+
+FALLBACK_ROLE = "fallback"
+_IGNORED = frozenset("\n\t\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+@dataclass
+class FontMetrics:
+    """Advance widths (in units of the em) and the character map of one TrueType file."""
+
+    path: Path
+    widths: dict[int, float] = field(repr=False)
+    default_width: float = 0.5
+    ascent: float = 0.9
+    descent: float = -0.25
+
+    def covers(self, ch: str) -> bool:
+        return ord(ch) in self.widths
+
+    def width(self, text: str, size: float) -> float:
+        """The advance width of ``text`` set at ``size`` points, in points (no kerning)."""
+        w = self.widths
+        d = self.default_width
+        return sum(w.get(ord(c), d) for c in text) * size
+
+
+@lru_cache(maxsize=64)
+def metrics(path: Path) -> FontMetrics:
+    """The metrics of a font file, read once per process."""
+    from fontTools.ttLib import TTFont
+
+    # fontTools warns about odd 'head' timestamps in several shipped fonts; harmless, and noise for users
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    try:
+        font = TTFont(str(path), lazy=True)
+        upm = font["head"].unitsPerEm
+        cmap = font.getBestCmap() or {}
+        hmtx = font["hmtx"].metrics
+        hhea = font["hhea"]
+        widths = {cp: hmtx[name][0] / upm for cp, name in cmap.items() if name in hmtx}
+        space = widths.get(32, 0.25)
+        return FontMetrics(path=path, widths=widths, default_width=space,
+                           ascent=hhea.ascent / upm, descent=hhea.descent / upm)
+    except Exception as exc:  # a damaged or non-TrueType file named by a style
+        raise RenderError(Problem(f"cannot read font file: {exc}", file=path)) from None
+
+
+def section_texts(briefing: Briefing):
+    """Every piece of text a build draws, as (section id or None, field, text)."""
+    for fname in ("title", "subtitle", "issuer", "marking"):
+        value = getattr(briefing, fname)
+        if value:
+            yield None, fname, value
+    for src in briefing.all_sources:
+        yield None, "sources", src.title
+    for sec in briefing.sections:
+        yield sec.id, "title", sec.title
+        for i, kp in enumerate(sec.key_points):
+            yield sec.id, f"key_points[{i}]", _runs_text(kp)
+        for i, f in enumerate(sec.facts):
+            yield sec.id, f"facts[{i}]", f.value + f.label
+        if sec.chart:
+            c = sec.chart
+            yield sec.id, "chart", " ".join([c.title, c.unit or "", c.source or "", *c.categories,
+                                             *(s.name for s in c.series)])
+        if sec.notes:
+            yield sec.id, "notes", sec.notes
+        for text in _block_texts(sec.blocks):
+            yield sec.id, "body", text
+
+
+def _runs_text(runs: Inline) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _block_texts(blocks):
+    for b in blocks:
+        if isinstance(b, (Paragraph, Heading)):
+            yield _runs_text(b.runs)
+        elif isinstance(b, BulletList):
+            for item in b.items:
+                yield from _block_texts(item.blocks)
+        elif isinstance(b, Table):
+            for cell in b.header:
+                yield _runs_text(cell)
+            for row in b.rows:
+                for cell in row:
+                    yield _runs_text(cell)
+        elif isinstance(b, Quote):
+            yield from _block_texts(b.blocks)
+        elif isinstance(b, CodeBlock):
+            yield b.text
+        elif isinstance(b, Image):
+            yield b.alt
+
+
+def check_coverage(briefing: Briefing, theme) -> None:
+    """Raise RenderError naming every character that neither the body, heading nor fallback font can draw.
+
+    Each character is reported once, with the first section and field it occurs in
+    and its code point.
+    """
+    faces = [metrics(theme.fonts[r].regular) for r in ("body", "heading") if r in theme.fonts]
+    fallback = metrics(theme.fonts[FALLBACK_ROLE].regular) if FALLBACK_ROLE in theme.fonts else None
+    missing: dict[str, tuple[str | None, str]] = {}
+    checked: set[str] = set()
+    for sid, fname, text in section_texts(briefing):
+        for ch in set(text) - checked:
+            checked.add(ch)
+            if ch in _IGNORED or ch.isspace():
+                continue
+            if all(f.covers(ch) for f in faces) or (fallback and fallback.covers(ch)):
+                continue
+            missing[ch] = (sid, fname)
+    if missing:
+        problems = []
+        for ch, (sid, fname) in sorted(missing.items(), key=lambda kv: ord(kv[0])):
+            sec = briefing.section(sid) if sid else None
+            problems.append(Problem(
+                f"character '{ch}' (U+{ord(ch):04X}) is in no font of style '{theme.name}'; "
+                "remove it or use a style whose fonts cover it",
+                file=sec.file if sec else briefing.root / "briefing.yaml", field=fname))
+        raise RenderError(problems)

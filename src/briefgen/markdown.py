@@ -1,0 +1,239 @@
+"""Markdown section bodies turned into model blocks (markdown-it-py, CommonMark + GFM tables).
+
+Raw HTML is never interpreted: it is kept as the literal text the author typed.
+Links may point to the web (http, https, mailto) or to a section (``#id``);
+images must be files inside the briefing's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from .errors import Problem
+from .model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListItem, Paragraph, Quote, Run,
+                    Table)
+
+_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"])
+# Long documents nest deeply only when someone means harm; markdown-it stops at maxNesting itself.
+_md.options["maxNesting"] = 40
+# markdown-it drops links it thinks unsafe (file:, javascript:) and leaves them as text; we want to see
+# every target so that a refused one is reported, not silently printed
+_md.validateLink = lambda url: True
+
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+class MarkdownConverter:
+    """Converts one Markdown text to blocks, collecting problems instead of stopping at the first.
+
+    ``base_dir`` is where relative image paths start; ``root`` is the folder they
+    must stay inside. ``line_offset`` is the file line of the text's first line.
+    """
+
+    def __init__(self, file: Path, base_dir: Path, root: Path, line_offset: int = 0, field: str = "body"):
+        self.file = file
+        self.base_dir = base_dir
+        self.root = root.resolve()
+        self.line_offset = line_offset
+        self.field = field
+        self.problems: list[Problem] = []
+        self._line: int | None = None
+
+    # -- entry points ---------------------------------------------------------------
+    def blocks(self, text: str) -> tuple[Block, ...]:
+        tree = SyntaxTreeNode(_md.parse(text))
+        return tuple(self._blocks(tree.children))
+
+    def inline(self, text: str) -> Inline:
+        tokens = _md.parseInline(text)
+        if not tokens:
+            return ()
+        return self._inline(SyntaxTreeNode(tokens).children[0].children)
+
+    # -- blocks -------------------------------------------------------------------------
+    def _blocks(self, nodes) -> list[Block]:
+        out: list[Block] = []
+        for node in nodes:
+            if node.map:
+                self._line = node.map[0] + 1 + self.line_offset
+            handler = getattr(self, f"_block_{node.type}", None)
+            if handler is None:
+                self._problem(f"unsupported Markdown element '{node.type}'")
+                continue
+            result = handler(node)
+            if isinstance(result, list):
+                out.extend(result)
+            elif result is not None:
+                out.append(result)
+        return out
+
+    def _block_paragraph(self, node) -> list[Block]:
+        runs_and_images = self._inline_with_images(node.children[0].children if node.children else [])
+        return runs_and_images
+
+    def _block_heading(self, node) -> Block:
+        level = int(node.tag[1])
+        return Heading(level=level, runs=self._inline(node.children[0].children))
+
+    def _block_bullet_list(self, node) -> Block:
+        return BulletList(items=tuple(self._list_item(c) for c in node.children), ordered=False)
+
+    def _block_ordered_list(self, node) -> Block:
+        start = int(node.attrs.get("start", 1) or 1)
+        return BulletList(items=tuple(self._list_item(c) for c in node.children), ordered=True, start=start)
+
+    def _list_item(self, node) -> ListItem:
+        return ListItem(blocks=tuple(self._blocks(node.children)))
+
+    def _block_blockquote(self, node) -> Block:
+        return Quote(blocks=tuple(self._blocks(node.children)))
+
+    def _block_fence(self, node) -> Block:
+        return CodeBlock(text=node.content.rstrip("\n"))
+
+    _block_code_block = _block_fence
+
+    def _block_html_block(self, node) -> Block:
+        # Raw HTML is text the author typed, shown as written.
+        return Paragraph(runs=(Run(node.content.strip("\n")),))
+
+    def _block_hr(self, node) -> None:
+        return None  # a thematic break carries no content; sections already separate themselves
+
+    def _block_table(self, node) -> Block:
+        header: list[Inline] = []
+        align: list[str | None] = []
+        rows: list[tuple[Inline, ...]] = []
+        for part in node.children:
+            for tr in part.children:
+                cells = []
+                for cell in tr.children:
+                    runs = self._inline(cell.children[0].children) if cell.children else ()
+                    cells.append(runs)
+                    if part.type == "thead":
+                        style = cell.attrs.get("style") or ""
+                        align.append(style.split(":", 1)[1].strip() if "text-align" in style else None)
+                if part.type == "thead":
+                    header = cells
+                else:
+                    rows.append(tuple(cells))
+        width = len(header)
+        rows = [tuple(r[:width]) + ((),) * (width - len(r)) for r in rows]
+        return Table(header=tuple(header), rows=tuple(rows), align=tuple(align))
+
+    # -- inline -------------------------------------------------------------------------
+    def _inline_with_images(self, nodes) -> list[Block]:
+        """A paragraph's runs; an image inside it becomes its own block at that point."""
+        out: list[Block] = []
+        pending: list[Run] = []
+        for node in nodes:
+            if node.type == "image":
+                if any(r.text.strip() for r in pending):
+                    out.append(Paragraph(runs=tuple(pending)))
+                pending = []
+                image = self._image(node)
+                if image is not None:
+                    out.append(image)
+            else:
+                pending.extend(self._inline([node]))
+        if any(r.text.strip() for r in pending):
+            out.append(Paragraph(runs=tuple(pending)))
+        return out
+
+    def _inline(self, nodes, bold=False, italic=False, code=False, strike=False, href=None) -> Inline:
+        runs: list[Run] = []
+        for node in nodes:
+            t = node.type
+            if t == "text" or t == "html_inline":
+                runs.append(Run(node.content, bold, italic, code, strike, href))
+            elif t == "softbreak":
+                runs.append(Run(" ", bold, italic, code, strike, href))
+            elif t == "hardbreak":
+                runs.append(Run("\n", bold, italic, code, strike, href))
+            elif t == "code_inline":
+                runs.append(Run(node.content, bold, italic, True, strike, href))
+            elif t == "strong":
+                runs.extend(self._inline(node.children, True, italic, code, strike, href))
+            elif t == "em":
+                runs.extend(self._inline(node.children, bold, True, code, strike, href))
+            elif t == "s":
+                runs.extend(self._inline(node.children, bold, italic, code, True, href))
+            elif t == "link":
+                target = self._link(node.attrs.get("href", ""))
+                runs.extend(self._inline(node.children, bold, italic, code, strike, target))
+            elif t == "image":
+                # an image inside a table cell or heading: keep its description as text
+                runs.append(Run(node.content or "", bold, italic, code, strike, href))
+            else:
+                self._problem(f"unsupported Markdown inline element '{t}'")
+        return _merge(runs)
+
+    def _link(self, href: str) -> str | None:
+        if href.startswith("#") and len(href) > 1:
+            return href
+        scheme = urlsplit(href).scheme.lower()
+        if scheme in LINK_SCHEMES:
+            return href
+        self._problem(f"link target '{href}' is not allowed: use an http, https or mailto address, or #section-id")
+        return None
+
+    def _image(self, node) -> Image | None:
+        src = node.attrs.get("src", "")
+        alt = node.content or ""
+        title = node.attrs.get("title") or None
+        path = resolve_inside(src, self.base_dir, self.root, self._problem)
+        if path is None:
+            return None
+        return Image(path=path, alt=alt, title=title)
+
+    def _problem(self, message: str) -> None:
+        self.problems.append(Problem(message, file=self.file, line=self._line, field=self.field))
+
+
+def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
+    """The file ``ref`` names, if it is a relative path that stays inside ``root``.
+
+    URLs, ``file:``, absolute paths and ``..`` are refused, and so is a symlink that
+    leads outside; ``report`` is called with a message for each refusal.
+    """
+    if not ref:
+        report("an image needs a path")
+        return None
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        report(f"image '{ref}' is a URL; briefgen fetches nothing: put the file in the briefing's folder")
+        return None
+    p = Path(ref)
+    if p.is_absolute() or ref.startswith(("/", "\\")) or ".." in p.parts:
+        report(f"image '{ref}' must be a relative path inside the briefing's folder (no '..', no absolute path)")
+        return None
+    full = (base_dir / p).resolve()
+    if not full.is_relative_to(root.resolve()):
+        report(f"image '{ref}' leads outside the briefing's folder")
+        return None
+    if not full.is_file():
+        report(f"image '{ref}' does not exist")
+        return None
+    return full
+
+
+def _merge(runs: list[Run]) -> Inline:
+    """Adjacent runs with the same formatting joined into one."""
+    out: list[Run] = []
+    for r in runs:
+        if not r.text:
+            continue
+        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].strike, out[-1].href) == (
+                r.bold, r.italic, r.code, r.strike, r.href):
+            last = out.pop()
+            out.append(Run(last.text + r.text, r.bold, r.italic, r.code, r.strike, r.href))
+        else:
+            out.append(r)
+    return tuple(out)
+
+

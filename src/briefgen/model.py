@@ -1,0 +1,211 @@
+"""The document model: what a briefing says, with no trace of how it is drawn.
+
+Everything downstream of the content loader reads only these types. They are
+frozen, hold already-rendered text (templates are applied by the loader), and
+import nothing from the renderers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of inline text with one set of formatting; ``href`` makes it a link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    strike: bool = False
+    href: str | None = None
+
+
+Inline = tuple[Run, ...]
+
+
+def plain(runs: Inline) -> str:
+    """The text of a run sequence with formatting dropped."""
+    return "".join(r.text for r in runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of inline runs."""
+
+    runs: Inline
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A subheading inside a section body; ``level`` 1 is the first level below the section title."""
+
+    level: int
+    runs: Inline
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One list entry; it holds blocks because an item may have several paragraphs or a nested list."""
+
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A bulleted or numbered list; ``start`` is the first number of a numbered list."""
+
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with one header row; ``align`` holds 'left', 'center', 'right' or None per column."""
+
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    align: tuple[str | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image from the briefing's own folder; ``path`` is resolved and checked by the loader."""
+
+    path: Path
+    alt: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A block quotation."""
+
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """Preformatted text, drawn in the style's mono font."""
+
+    text: str
+
+
+Block = Union[Paragraph, Heading, BulletList, Table, Image, Quote, CodeBlock]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A headline figure: the value as written ("$623 billion") and what it measures."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One named data series of a chart."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+ChartType = Literal["bar", "column", "pie", "line"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart drawn natively in both outputs. ``bar`` is horizontal, ``column`` vertical."""
+
+    type: ChartType
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A further source a reader may consult; ``url`` is optional."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of a briefing, in the order its blocks were written."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    key_points: tuple[Inline, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    chart: Chart | None = None
+    notes: str | None = None
+    sources: tuple[Source, ...] = ()
+    file: Path | None = None
+
+
+DEFAULT_LABELS: dict[str, str] = {
+    "contents": "Contents",
+    "key_points": "Key points",
+    "agenda": "Agenda",
+    "sources": "Sources",
+    "source": "Source",
+    "continued": "(cont.)",
+    "draft": "DRAFT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A whole briefing: its metadata and its sections in reading order.
+
+    ``sections`` holds what will be built; :func:`briefgen.selection.select` returns
+    a copy with fewer or reordered sections and ``selection`` naming how they were
+    picked (``None`` for the whole briefing).
+    """
+
+    id: str
+    root: Path
+    title: str
+    sections: tuple[Section, ...]
+    subtitle: str | None = None
+    issuer: str | None = None
+    date: _dt.date | None = None
+    marking: str | None = None
+    sources: tuple[Source, ...] = ()
+    presets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    selection: str | None = None
+
+    @property
+    def date_text(self) -> str:
+        """The date as a reader writes it ('April 1, 2018'); empty when there is none."""
+        d = self.date
+        return f"{d:%B} {d.day}, {d.year}" if d else ""
+
+    def section(self, section_id: str) -> Section:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    @property
+    def all_sources(self) -> tuple[Source, ...]:
+        """The briefing's own sources, then those of the built sections, without repeats."""
+        seen: set[tuple[str, str | None]] = set()
+        out = []
+        for src in self.sources + tuple(s for sec in self.sections for s in sec.sources):
+            key = (src.title, src.url)
+            if key not in seen:
+                seen.add(key)
+                out.append(src)
+        return tuple(out)

@@ -1,0 +1,77 @@
+"""Helpers both renderers share: number labels, running-text tokens, text wrapping by metrics."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..model import Briefing
+
+
+def number_format(values: Iterable[float]) -> str:
+    """A format string that shows every value with as few decimals as any of them needs (at most 2)."""
+    decimals = 0
+    for v in values:
+        text = f"{v:.2f}".rstrip("0").rstrip(".")
+        if "." in text:
+            decimals = max(decimals, len(text.split(".")[1]))
+    return "{:,.%df}" % decimals
+
+
+def format_number(value: float, fmt: str) -> str:
+    return fmt.format(value)
+
+
+def running_text(template: str, briefing: Briefing, section: str = "", page: int | str = "",
+                 pages: int | str = "") -> str:
+    """A header or footer template with {title}, {subtitle}, {issuer}, {date}, {marking},
+    {section}, {page} and {pages} filled in; separators around empty values are dropped."""
+    values = {"title": briefing.title, "subtitle": briefing.subtitle or "", "issuer": briefing.issuer or "",
+              "date": briefing.date_text, "marking": briefing.marking or "", "section": section,
+              "page": str(page), "pages": str(pages)}
+    text = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+    # "{issuer} | {date}" with no issuer should not print a dangling bar
+    text = re.sub(r"^\s*[|·–-]\s*|\s*[|·–-]\s*$", "", text)
+    return text.strip()
+
+
+def needs_total(template: str) -> bool:
+    return "{pages}" in template
+
+
+def wrap_words(text: str, width: float, measure) -> list[str]:
+    """Greedy line breaking of ``text`` into lines no wider than ``width``.
+
+    ``measure(s)`` gives the width of a string. A word wider than a line is cut
+    between characters, so no line ever overflows.
+    """
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words = para.split(" ")
+        line = ""
+        for word in words:
+            candidate = word if not line else f"{line} {word}"
+            if measure(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            while measure(word) > width and len(word) > 1:
+                cut = _fit_prefix(word, width, measure)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _fit_prefix(word: str, width: float, measure) -> int:
+    lo, hi = 1, len(word)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(word[:mid]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return max(1, lo)

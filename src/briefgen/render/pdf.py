@@ -1,0 +1,843 @@
+"""The printed briefing: the document model and a Theme into PDF bytes (reportlab platypus).
+
+One ``render_<block>`` method per model node; every size, colour and font comes
+from the Theme. Fonts are TrueType files from the style, embedded as subsets;
+the output is byte-identical for identical input (reportlab's invariant mode,
+with the briefing's own date as the creation date).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors as rl_colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image as RLImage, Indenter, KeepTogether,
+                                ListFlowable, ListItem as RLListItem, NextPageTemplate, PageTemplate, Paragraph,
+                                Spacer, Table as RLTable, TableStyle)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from ..errors import RenderError
+from ..fonts import FALLBACK_ROLE, metrics
+from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph as MParagraph,
+                     Quote, Section, Table)
+from ..theme import PAGE_SIZES, TextStyle, Theme
+from .common import format_number, needs_total, number_format, running_text, wrap_words
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_NUMERIC = re.compile(r"^[\s$€£¥+\-−(]*[\d.,]+\s*(%|[kKmMbB]n?|bn|million|billion)?[)\s]*$")
+_FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How to print: page size override, bleed with crop marks, CMYK colours, a DRAFT watermark."""
+
+    page_size: str | None = None
+    bleed: bool = False
+    cmyk: bool = False
+    draft: bool = False
+
+
+def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions = PdfOptions()) -> bytes:
+    """The briefing as PDF bytes."""
+    return _PdfBuilder(briefing, theme, options).build()
+
+
+# -- fonts ------------------------------------------------------------------------------------
+def _font_name(path) -> str:
+    return "bg-" + path.stem
+
+
+def _register_fonts(theme: Theme) -> dict[str, dict[tuple[bool, bool], str]]:
+    """reportlab names for every role and face; each TrueType file is registered once per process."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    names: dict[str, dict[tuple[bool, bool], str]] = {}
+    for role, font in theme.fonts.items():
+        faces = {}
+        for attr, bold, italic in _FACES:
+            path = getattr(font, attr)
+            name = _font_name(path)
+            if name not in registered:
+                try:
+                    pdfmetrics.registerFont(TTFont(name, str(path)))
+                except Exception as exc:
+                    raise RenderError(f"{path}: cannot use this font file: {exc}") from None
+                registered.add(name)
+            faces[(bold, italic)] = name
+        family = "bg-family-" + "-".join(faces[k] for k in sorted(faces))
+        if family not in registered:
+            pdfmetrics.registerFontFamily(family, normal=faces[(False, False)], bold=faces[(True, False)],
+                                          italic=faces[(False, True)], boldItalic=faces[(True, True)])
+            for name in set(faces.values()):
+                # map each face back to its family so <b>/<i> inside a run find the right file
+                from reportlab.lib.fonts import addMapping
+                for (b, i), face in faces.items():
+                    addMapping(name, b, i, face)
+        names[role] = faces
+    return names
+
+
+# -- canvas with "Page X of Y" -------------------------------------------------------------------
+class _DeferredCanvas(Canvas):
+    """A canvas that holds pages back until the end, so footers can name the page count."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held: list[dict] = []
+        self.deferred: list = []  # callables(canvas, total) for the current page
+
+    def showPage(self):
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+        self.deferred = []
+
+    def save(self):
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            for draw in self.deferred:
+                draw(self, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+class _SectionMark(Flowable):
+    """An invisible flowable that records where a section or subsection starts (outline, TOC, header)."""
+
+    def __init__(self, key: str, title: str, level: int, section_title: str | None):
+        super().__init__()
+        self.key, self.title, self.level, self.section_title = key, title, level, section_title
+        self.width = self.height = 0
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        canv = self.canv
+        canv.bookmarkPage(self.key)
+        canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, *args, builder: "_PdfBuilder", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.builder = builder
+        self.current_section = ""  # the section in force
+        self.page_section = ""  # the section the header names: the one at the top of the page
+        self.page_has_content = False
+
+    def handle_pageBegin(self):
+        super().handle_pageBegin()
+        self.page_section = self.current_section
+        self.page_has_content = False
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, _SectionMark):
+            if flowable.level == 0:
+                self.current_section = flowable.title
+                if not self.page_has_content:
+                    self.page_section = flowable.title
+                self.notify("TOCEntry", (0, flowable.title, self.page, flowable.key))
+        elif not isinstance(flowable, (Spacer, NextPageTemplate)):
+            self.page_has_content = True
+
+
+class _PdfBuilder:
+    def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions):
+        self.b = briefing
+        self.t = theme
+        self.o = options
+        self.page_w, self.page_h = PAGE_SIZES[options.page_size] if options.page_size else theme.page_size
+        self.m = theme.margins
+        self.frame_w = self.page_w - self.m["left"] - self.m["right"]
+        self.fonts = _register_fonts(theme)
+        self.body_metrics = metrics(theme.fonts["body"].regular)
+        self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
+        self._covers = {role: metrics(theme.fonts[role].regular) for role in theme.fonts}
+        self.styles: dict[str, ParagraphStyle] = {}
+        self._subheadings = 0
+
+    # -- colours, fonts and styles from the theme --------------------------------------------
+    def color(self, ref: str | None):
+        if ref is None:
+            return None
+        hexv = self.t.color(ref)
+        if self.o.cmyk:
+            name = next((n for n, v in self.t.colors.items() if v == hexv and n in self.t.cmyk), None)
+            if name:
+                c, m, y, k = (v / 100 for v in self.t.cmyk[name])
+                return rl_colors.CMYKColor(c, m, y, k)
+            r, g, b = (int(hexv[i:i + 2], 16) / 255 for i in (1, 3, 5))
+            k = 1 - max(r, g, b)
+            if k >= 1:
+                return rl_colors.CMYKColor(0, 0, 0, 1)
+            return rl_colors.CMYKColor((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k)
+        return rl_colors.HexColor(hexv)
+
+    def font(self, ts: TextStyle, bold: bool | None = None, italic: bool | None = None) -> str:
+        return self.fonts[ts.font][(ts.bold if bold is None else bold, ts.italic if italic is None else italic)]
+
+    def pstyle(self, name: str, **overrides) -> ParagraphStyle:
+        key = name + repr(sorted(overrides.items()))
+        if key in self.styles:
+            return self.styles[key]
+        ts = self.t.text[name]
+        style = ParagraphStyle(
+            name=key, fontName=self.font(ts), fontSize=ts.size, leading=ts.leading,
+            textColor=self.color(ts.color), spaceBefore=ts.space_before, spaceAfter=ts.space_after,
+            alignment=_ALIGN[ts.align], allowWidows=0, allowOrphans=0, splitLongWords=1,
+            bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
+            linkUnderline=0, uriWasteReduce=0.3,
+        )
+        for k, v in overrides.items():
+            setattr(style, k, v)
+        self.styles[key] = style
+        return style
+
+    # -- text into reportlab markup (author text is always escaped) ----------------------------------
+    def markup(self, runs: Inline, style: str) -> str:
+        ts = self.t.text[style]
+        out = []
+        for r in runs:
+            text = r.text.upper() if ts.upper else r.text
+            piece = self._escape_with_fallback(text, "mono" if r.code else ts.font)
+            if r.code:
+                piece = f'<font face="{self.fonts["mono"][(False, False)]}">{piece}</font>'
+            if r.strike:
+                piece = f"<strike>{piece}</strike>"
+            if r.italic:
+                piece = f"<i>{piece}</i>"
+            if r.bold:
+                piece = f"<b>{piece}</b>"
+            if r.href:
+                link_color = self.t.color("primary")
+                piece = f'<a href={quoteattr(r.href)} color="{link_color}">{piece}</a>'
+            out.append(piece)
+        return "".join(out)
+
+    def text_markup(self, text: str, style: str) -> str:
+        ts = self.t.text[style]
+        return self._escape_with_fallback(text.upper() if ts.upper else text, ts.font)
+
+    def _escape_with_fallback(self, text: str, role: str) -> str:
+        face = self._covers[role]
+        if self.fallback_name is None or all(face.covers(c) or c in "\n\t" for c in text):
+            return escape(text).replace("\n", "<br/>")
+        out = []
+        for c in text:
+            if c == "\n":
+                out.append("<br/>")
+            elif face.covers(c) or c.isspace():
+                out.append(escape(c))
+            else:
+                out.append(f'<font face="{self.fallback_name}">{escape(c)}</font>')
+        return "".join(out)
+
+    def table_style(self, commands: list) -> TableStyle:
+        """A TableStyle whose cell font is the body font (reportlab's default would be Helvetica)."""
+        body = self.t.text["body"]
+        return TableStyle([("FONT", (0, 0), (-1, -1), self.font(body), body.size, body.leading), *commands])
+
+    def para(self, runs: Inline, style: str, **overrides) -> Paragraph:
+        return Paragraph(self.markup(runs, style), self.pstyle(style, **overrides))
+
+    def text_para(self, text: str, style: str, **overrides) -> Paragraph:
+        return Paragraph(self.text_markup(text, style), self.pstyle(style, **overrides))
+
+    # -- the document -------------------------------------------------------------------------------
+    def build(self) -> bytes:
+        buf = io.BytesIO()
+        b, t = self.b, self.t
+        canvas_kwargs = {}
+        bw = 0.0
+        if self.o.bleed:
+            bleed = t.bleed
+            bw = bleed + 24.0  # room for the crop marks outside the bleed
+            W, H = self.page_w, self.page_h
+            canvas_kwargs = dict(
+                cropMarks={"borderWidth": bw, "markWidth": 0.25, "markLength": 18, "bleedWidth": 0},
+                trimBox=(bw, bw, bw + W, bw + H), bleedBox=(bw - bleed, bw - bleed, bw + W + bleed, bw + H + bleed))
+        self.bleed_w = t.bleed if self.o.bleed else 0.0
+        date = b.date
+        stamp = f"D:{date:%Y%m%d}000000+00'00'" if date else None
+        doc = _Doc(
+            buf, builder=self, pagesize=(self.page_w, self.page_h), leftMargin=self.m["left"],
+            rightMargin=self.m["right"], topMargin=self.m["top"], bottomMargin=self.m["bottom"],
+            title=b.title, author=b.issuer or "", subject=self.subject(), creator="briefgen",
+            keywords=[s.title for s in b.sections], invariant=1, pageCompression=1,
+            initialFontName=self.fonts["body"][(False, False)], initialFontSize=t.text["body"].size,
+            lang="en", **({"cropMarks": _CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
+        if canvas_kwargs:
+            doc.trimBox = canvas_kwargs["trimBox"]
+            doc.bleedBox = canvas_kwargs["bleedBox"]
+        frame = Frame(self.m["left"], self.m["bottom"], self.frame_w, self.page_h - self.m["top"] - self.m["bottom"],
+                      id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([
+            PageTemplate(id="first", frames=[frame], onPage=self.decorate_first, onPageEnd=self.finish_first),
+            PageTemplate(id="body", frames=[frame], onPage=self.decorate, onPageEnd=self.finish_page),
+        ])
+        story = self.story()
+
+        def make_canvas(*args, **kwargs):
+            if canvas_kwargs:
+                kwargs["trimBox"] = canvas_kwargs["trimBox"]
+                kwargs["bleedBox"] = canvas_kwargs["bleedBox"]
+            canv = _DeferredCanvas(*args, **kwargs)
+            if stamp:
+                canv.setDateFormatter(lambda *parts: stamp)
+            return canv
+
+        doc.multiBuild(story, canvasmaker=make_canvas, maxPasses=6)
+        return buf.getvalue()
+
+    def subject(self) -> str:
+        names = ", ".join(s.title for s in self.b.sections)
+        return f"{self.b.subtitle + ': ' if self.b.subtitle else ''}{names}"
+
+    def story(self) -> list:
+        b, t = self.b, self.t
+        story: list = [NextPageTemplate("body")]
+        story.extend(self.title_block())
+        if len(b.sections) >= t.page.toc_min_sections:
+            toc = TableOfContents(dotsMinLevel=0)
+            toc.levelStyles = [self.pstyle("toc_entry")]
+            toc.tableStyle = self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+            story.append(self.text_para(b.labels["contents"], "toc_title"))
+            story.append(toc)
+            story.append(Spacer(1, t.text["h1"].space_before / 2))
+        for i, section in enumerate(b.sections):
+            story.extend(self.render_section(section, i))
+        return story
+
+    def title_block(self) -> list:
+        b, t = self.b, self.t
+        items = []
+        if b.issuer:
+            items.append(self.text_para(b.issuer, "issuer"))
+        items.append(self.text_para(b.title, "title"))
+        if b.subtitle:
+            items.append(self.text_para(b.subtitle, "subtitle"))
+        if b.date:
+            items.append(self.text_para(b.date_text, "date"))
+        if t.page.cover == "block":
+            pad = t.key_points_box.padding * 2
+            inner = self.frame_w - 2 * pad
+            content_h = sum(p.wrap(inner, self.page_h)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in items)
+            top = max(pad, t.page.cover_band - content_h - pad / 2)
+            table = RLTable([[items]], colWidths=[self.frame_w])
+            table.setStyle(self.table_style([
+                ("BACKGROUND", (0, 0), (-1, -1), self.color("primary")),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
+            ]))
+            return [table, Spacer(1, t.text["date"].space_after * 1.5)]
+        rule = _Rule(self.frame_w, t.page.rule_width * 3, self.color("primary"))
+        return [*items, rule, Spacer(1, t.text["date"].space_after)]
+
+    # -- sections and blocks ----------------------------------------------------------------------
+    def render_section(self, section: Section, index: int) -> list:
+        heading = self.text_para(section.title, "h1", keepWithNext=1)
+        out: list = [_SectionMark(section.id, section.title, 0, section.title), heading]
+        if section.key_points:
+            out.append(self.key_points_box(section))
+        if section.facts:
+            out.append(self.facts_row(section))
+        for block in section.blocks:
+            out.extend(self.render_block(block, section))
+        if section.chart:
+            out.append(self.render_chart(section.chart))
+        return out
+
+    def render_block(self, block: Block, section: Section) -> list:
+        method = getattr(self, "render_" + type(block).__name__.lower(), None)
+        if method is None:
+            raise RenderError(f"the PDF renderer has no rule for {type(block).__name__}")
+        return method(block, section)
+
+    def render_paragraph(self, block: MParagraph, section: Section) -> list:
+        return [self.para(block.runs, "body")]
+
+    def render_heading(self, block: Heading, section: Section) -> list:
+        style = {1: "h2", 2: "h2"}.get(block.level, "h3")
+        text = "".join(r.text for r in block.runs)
+        self._subheadings += 1
+        key = f"{section.id}--{self._subheadings}"
+        return [_SectionMark(key, text, 1, None), self.para(block.runs, style, keepWithNext=1)]
+
+    def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
+        ts = self.t.text["bullet"]
+        items = []
+        for item in block.items:
+            flow = []
+            for sub in item.blocks:
+                if isinstance(sub, BulletList):
+                    flow.extend(self.render_bulletlist(sub, section, depth + 1))
+                elif isinstance(sub, MParagraph):
+                    flow.append(self.para(sub.runs, "bullet"))
+                else:
+                    flow.extend(self.render_block(sub, section))
+            items.append(RLListItem(flow if len(flow) != 1 else flow[0]))
+        kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
+                      bulletColor=self.color("primary"), leftIndent=ts.size * 1.4,
+                      spaceAfter=ts.space_after * 2 if depth == 0 else 0)
+        if block.ordered:
+            return [ListFlowable(items, bulletType="1", start=block.start, bulletFormat="%s.", **kwargs)]
+        bullet = "\u2022" if depth % 2 == 0 else "\u2013"
+        return [ListFlowable(items, bulletType="bullet", start=bullet, **kwargs)]
+
+    def render_quote(self, block: Quote, section: Section) -> list:
+        indent = self.t.text["quote"].size * 1.5
+        out: list = [Indenter(left=indent)]
+        for sub in block.blocks:
+            if isinstance(sub, MParagraph):
+                out.append(self.para(sub.runs, "quote"))
+            else:
+                out.extend(self.render_block(sub, section))
+        out.append(Indenter(left=-indent))
+        return out
+
+    def render_codeblock(self, block: CodeBlock, section: Section) -> list:
+        text = escape(block.text).replace(" ", "\u00a0").replace("\n", "<br/>")
+        return [Paragraph(text, self.pstyle("code"))]
+
+    def render_table(self, block: Table, section: Section) -> list:
+        t = self.t
+        ncols = max(len(block.header), 1)
+        numeric = []
+        for c in range(ncols):
+            cells = ["".join(r.text for r in row[c]).strip() for row in block.rows if c < len(row)]
+            cells = [x for x in cells if x]
+            numeric.append(bool(cells) and all(_NUMERIC.match(x) for x in cells))
+        align = [("right" if numeric[c] else (block.align[c] if c < len(block.align) and block.align[c] else "left"))
+                 for c in range(ncols)]
+        aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+        header = [self.para(cell, "table_header", alignment=aligns[align[c]]) for c, cell in enumerate(block.header)]
+        rows = [[self.para(cell, "table_cell", alignment=aligns[align[c]]) for c, cell in enumerate(row)]
+                for row in block.rows]
+        widths = self.column_widths(block, ncols)
+        pad = t.fact_box.padding * 0.75
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
+            ("LINEBELOW", (0, 0), (-1, 0), t.page.rule_width * 2, self.color(t.page.table_rule)),
+            ("LINEBELOW", (0, -1), (-1, -1), t.page.rule_width, self.color(t.page.table_rule)),
+        ]
+        if t.page.table_header_fill:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), self.color(t.page.table_header_fill)))
+        if t.page.table_zebra and len(rows) > 2:
+            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, self.color(t.page.table_zebra)]))
+        table = RLTable([header] + rows, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        table.setStyle(self.table_style(style))
+        return [table, Spacer(1, t.text["body"].space_after)]
+
+    def column_widths(self, block: Table, ncols: int) -> list[float]:
+        ts = self.t.text["table_cell"]
+        m = self.body_metrics
+        natural = []
+        for c in range(ncols):
+            texts = ["".join(r.text for r in block.header[c])] + [
+                "".join(r.text for r in row[c]) for row in block.rows if c < len(row)]
+            natural.append(max((m.width(x, ts.size) for x in texts), default=0) + self.t.fact_box.padding * 1.5 + 2)
+        total = sum(natural)
+        if total <= self.frame_w:
+            return natural
+        # give narrow columns what they need and share the rest among the wide ones
+        floor = self.frame_w / ncols
+        fixed = [w if w <= floor else None for w in natural]
+        rest = self.frame_w - sum(w for w in fixed if w)
+        wide = [w for w, f in zip(natural, fixed) if f is None]
+        return [f if f is not None else rest * w / sum(wide) for w, f in zip(natural, fixed)]
+
+    def render_image(self, block: Image, section: Section) -> list:
+        from PIL import Image as PILImage
+
+        with PILImage.open(block.path) as im:
+            w, h = im.size
+        scale = min(self.frame_w / w, self.t.page.image_max_height / h, 1.0 if w > 300 else self.frame_w / w)
+        img = RLImage(str(block.path), width=w * scale, height=h * scale)
+        img.hAlign = "CENTER"
+        out: list = [img]
+        caption = block.title or ""
+        if caption:
+            out.append(self.text_para(caption, "caption", alignment=TA_CENTER))
+        return [KeepTogether(out)]
+
+    # -- key points, facts, charts -----------------------------------------------------------------
+    def key_points_box(self, section: Section) -> Flowable:
+        t = self.t
+        box = t.key_points_box
+        ts = t.text["key_point"]
+        bullets = ListFlowable(
+            [RLListItem(self.para(kp, "key_point")) for kp in section.key_points],
+            bulletType="bullet", start="\u25a0", bulletFontName=self.fonts[FALLBACK_ROLE][(False, False)]
+            if FALLBACK_ROLE in self.fonts else self.font(ts), bulletFontSize=ts.size * 0.55,
+            bulletColor=self.color("primary"), leftIndent=ts.size * 1.2, bulletOffsetY=-ts.size * 0.18)
+        cell = [self.text_para(self.b.labels["key_points"], "key_points_title"), bullets]
+        table = RLTable([[cell]], colWidths=[self.frame_w])
+        pad = box.padding
+        style = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                 ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]
+        if box.fill:
+            style.append(("BACKGROUND", (0, 0), (-1, -1), self.color(box.fill)))
+        if box.accent_width and box.border:
+            style.append(("LINEBEFORE", (0, 0), (0, -1), box.accent_width, self.color(box.border)))
+        if box.border_width and box.border:
+            style.append(("BOX", (0, 0), (-1, -1), box.border_width, self.color(box.border)))
+        table.setStyle(self.table_style(style))
+        table.spaceAfter = t.text["body"].space_after * 1.6
+        table.spaceBefore = 2
+        return table
+
+    def facts_row(self, section: Section) -> Flowable:
+        t = self.t
+        box = t.fact_box
+        facts = list(section.facts)
+        per_row = 4 if len(facts) >= 4 else len(facts)
+        gap = box.padding * 1.25
+        cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
+        rows, style = [], []
+        for r0 in range(0, len(facts), per_row):
+            row = []
+            for i, fact in enumerate(facts[r0:r0 + per_row]):
+                if i:
+                    row.append("")
+                row.append([self.text_para(fact.value, "fact_value"),
+                            Spacer(1, box.padding * 0.4), self.text_para(fact.label, "fact_label")])
+            while len(row) < per_row * 2 - 1:
+                row.append("")
+            rows.append(row)
+        widths = []
+        for i in range(per_row):
+            if i:
+                widths.append(gap)
+            widths.append(cell_w)
+        table = RLTable(rows, colWidths=widths)
+        style += [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ("LEFTPADDING", (0, 0), (-1, -1), box.padding), ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
+                  ("TOPPADDING", (0, 0), (-1, -1), box.padding), ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding)]
+        for r in range(len(rows)):
+            for c in range(0, per_row * 2 - 1, 2):
+                if r * per_row + c // 2 >= len(facts):
+                    continue
+                if box.fill:
+                    style.append(("BACKGROUND", (c, r), (c, r), self.color(box.fill)))
+                if box.border and box.border_width:
+                    style.append(("BOX", (c, r), (c, r), box.border_width, self.color(box.border)))
+                if box.border and box.accent_width:
+                    style.append(("LINEABOVE", (c, r), (c, r), box.accent_width, self.color(box.border)))
+        if len(rows) > 1:
+            style.append(("BOTTOMPADDING", (0, 0), (-1, -2), box.padding + gap))
+        table.setStyle(self.table_style(style))
+        table.spaceAfter = t.text["body"].space_after * 1.6
+        return table
+
+    def render_chart(self, chart: Chart) -> Flowable:
+        t = self.t
+        label = t.text["chart_label"]
+        lab_font = self.font(label)
+        palette = [self.color(c) for c in t.chart_palette]
+        grid = self.color("grid") if "grid" in t.colors else self.color("rule")
+        axis_color = self.color("muted")
+        height = t.page.chart_height
+        width = self.frame_w
+        d = Drawing(width, height)
+        d.initialFontName, d.initialFontSize = lab_font, label.size  # not reportlab's Helvetica default
+        values = [v for s in chart.series for v in s.values]
+        fmt = number_format(values)
+        measure = lambda s: metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
+        unit_text = chart.unit or ""
+        legend_h = 0.0
+        if len(chart.series) > 1 or chart.type == "pie":
+            legend_h = label.leading * 1.8
+        if chart.type == "pie":
+            pie = Pie()
+            size = min(height - 2 * label.leading - legend_h, width / 2)
+            pie.x, pie.y, pie.width, pie.height = (width - size) / 2, legend_h + label.leading, size, size
+            pie.data = list(chart.series[0].values)
+            total = sum(pie.data)
+            pie.labels = [f"{format_number(v, fmt)} ({v / total:.0%})" for v in pie.data]
+            pie.slices.strokeColor = self.color("background")
+            pie.slices.strokeWidth = 1
+            pie.slices.fontName, pie.slices.fontSize = lab_font, label.size
+            pie.slices.fontColor = self.color(label.color)
+            pie.sideLabels = 1
+            for i in range(len(pie.data)):
+                pie.slices[i].fillColor = palette[i % len(palette)]
+            d.add(pie)
+            self._legend(d, [(palette[i % len(palette)], c) for i, c in enumerate(chart.categories)], width,
+                         lab_font, label)
+        else:
+            if chart.type == "bar":
+                c = HorizontalBarChart()
+                cat_w = min(max(measure(x) for x in chart.categories) + 8, width * 0.38)
+                c.x, c.y = cat_w, label.leading * 2.5 + legend_h
+                c.width = width - cat_w - measure(format_number(max(values), fmt)) - 12
+                c.height = height - c.y - label.leading
+                cat_labels = ["\n".join(wrap_words(x, cat_w - 8, measure)) for x in chart.categories]
+                c.categoryAxis.labels.textAnchor = "end"
+                c.categoryAxis.labels.boxAnchor = "e"
+                c.barLabels.boxAnchor = "w"
+                c.barLabels.dx = 3
+            elif chart.type == "column":
+                c = VerticalBarChart()
+                val_w = measure(format_number(max(values), fmt)) + 10
+                slot = (width - val_w) / len(chart.categories)
+                cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
+                lines = max(x.count("\n") + 1 for x in cat_labels)
+                c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
+                c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
+                c.categoryAxis.labels.boxAnchor = "n"
+                c.barLabels.boxAnchor = "s"
+                c.barLabels.dy = 3
+            else:
+                c = HorizontalLineChart()
+                val_w = measure(format_number(max(values), fmt)) + 10
+                slot = (width - val_w) / len(chart.categories)
+                cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
+                lines = max(x.count("\n") + 1 for x in cat_labels)
+                c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
+                c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
+                c.categoryAxis.labels.boxAnchor = "n"
+                for i in range(len(chart.series)):
+                    c.lines[i].strokeColor = palette[i % len(palette)]
+                    c.lines[i].strokeWidth = 2
+                c.lineLabelFormat = lambda v: format_number(v, fmt)
+                c.lineLabels.fontName, c.lineLabels.fontSize = lab_font, label.size
+                c.lineLabels.fillColor = self.color(label.color)
+                c.lineLabels.dy = 6
+            c.data = [list(s.values) for s in chart.series]
+            if chart.type == "bar":
+                # reportlab stacks horizontal bars from the bottom; readers expect the first category on top
+                c.data = [row[::-1] for row in c.data]
+                cat_labels = cat_labels[::-1]
+            c.categoryAxis.categoryNames = cat_labels
+            for axis in (c.categoryAxis, c.valueAxis):
+                axis.labels.fontName, axis.labels.fontSize = lab_font, label.size
+                axis.labels.fillColor = self.color(label.color)
+                axis.strokeColor = axis_color
+                axis.strokeWidth = t.page.rule_width
+            c.valueAxis.valueMin = min(0, min(values))
+            c.valueAxis.visibleGrid = 1
+            c.valueAxis.gridStrokeColor = grid
+            c.valueAxis.gridStrokeWidth = t.page.rule_width * 0.6
+            c.valueAxis.labelTextFormat = lambda v: format_number(v, fmt)
+            c.valueAxis.visibleTicks = 0
+            c.categoryAxis.visibleTicks = 0
+            if chart.type in ("bar", "column"):
+                c.valueAxis.strokeWidth = 0
+                for i in range(len(chart.series)):
+                    c.bars[i].fillColor = palette[i % len(palette)]
+                    c.bars[i].strokeColor = None
+                c.barLabelFormat = lambda v: format_number(v, fmt)
+                c.barLabels.fontName, c.barLabels.fontSize = lab_font, label.size
+                c.barLabels.fillColor = self.color(t.text["chart_title"].color)
+                c.barSpacing = 2
+                c.groupSpacing = 10
+            d.add(c)
+            if unit_text:
+                s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading * 0.4
+                           if chart.type != "bar" else label.leading * 0.6 + legend_h, unit_text,
+                           fontName=self.font(label, italic=True), fontSize=label.size,
+                           fillColor=self.color(label.color), textAnchor="end" if chart.type == "bar" else "start")
+                if chart.type != "bar":
+                    s.x = c.x - 6
+                    s.textAnchor = "end"
+                    s.y = c.y + c.height + label.leading * 0.5
+                d.add(s)
+            if len(chart.series) > 1:
+                self._legend(d, [(palette[i % len(palette)], s.name) for i, s in enumerate(chart.series)], width,
+                             lab_font, label)
+        parts = [self.text_para(chart.title, "chart_title", keepWithNext=1), _DrawingFlowable(d)]
+        if chart.source:
+            parts.append(self.text_para(f"{self.b.labels['source']}: {chart.source}", "caption"))
+        else:
+            parts.append(Spacer(1, t.text["caption"].space_after))
+        return KeepTogether(parts)
+
+    def _legend(self, d: Drawing, items, width, font, label) -> None:
+        legend = Legend()
+        legend.alignment = "right"
+        legend.x, legend.y = 0, label.leading * 1.2
+        legend.columnMaximum = 1
+        legend.deltax = width / max(len(items), 1)
+        legend.dx, legend.dy = label.size, label.size
+        legend.fontName, legend.fontSize = font, label.size
+        legend.fillColor = self.color(label.color)
+        legend.strokeColor = None
+        legend.colorNamePairs = items
+        d.add(legend)
+
+    # -- page furniture ----------------------------------------------------------------------------
+    def decorate_first(self, canv, doc):
+        self._watermark(canv)
+        self._marking(canv)
+
+    def finish_first(self, canv, doc):
+        self._footer(canv, doc)
+
+    def decorate(self, canv, doc):
+        self._watermark(canv)
+        self._marking(canv)
+
+    def finish_page(self, canv, doc):
+        self._header(canv, doc)
+        self._footer(canv, doc)
+
+    def _running(self, canv, doc, spec, y, style, rule_y):
+        t = self.t
+        ts = t.text[style]
+        font = self.font(ts)
+        x0, x1 = self.m["left"], self.page_w - self.m["right"]
+        section = doc.page_section
+        available = (x1 - x0) / (2 if spec.center else 1.6)
+        for pos, template in (("left", spec.left), ("center", spec.center), ("right", spec.right)):
+            if not template:
+                continue
+
+            def draw(c, total, template=template, pos=pos):
+                text = running_text(template, self.b, section=section, page=c.getPageNumber(), pages=total)
+                text = _fit(text, available, lambda s: pdfmetrics.stringWidth(s, font, ts.size))
+                c.saveState()
+                c.setFont(font, ts.size)
+                c.setFillColor(self.color(ts.color))
+                if pos == "left":
+                    c.drawString(x0, y, text)
+                elif pos == "center":
+                    c.drawCentredString((x0 + x1) / 2, y, text)
+                else:
+                    c.drawRightString(x1, y, text)
+                c.restoreState()
+
+            if needs_total(template):
+                canv.deferred.append(draw)
+            else:
+                draw(canv, 0)
+        if rule_y is not None and t.page.rule_width:
+            canv.saveState()
+            canv.setStrokeColor(self.color("rule"))
+            canv.setLineWidth(t.page.rule_width * 0.5)
+            canv.line(x0, rule_y, x1, rule_y)
+            canv.restoreState()
+
+    def _header(self, canv, doc):
+        spec = self.t.page.header
+        if not (spec.left or spec.center or spec.right):
+            return
+        top = self.page_h - self.m["top"]
+        y = top + self.m["top"] * 0.38
+        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * 0.6)
+
+    def _footer(self, canv, doc):
+        spec = self.t.page.footer
+        if not (spec.left or spec.center or spec.right):
+            return
+        y = self.m["bottom"] * 0.5
+        self._running(canv, doc, spec, y, "footer", y + self.t.text["footer"].leading)
+
+    def _marking(self, canv):
+        text = self.b.marking
+        if not text:
+            return
+        t = self.t
+        ts = t.text["marking"]
+        font = self.font(ts)
+        label = text.upper() if ts.upper else text
+        band_h = ts.leading + ts.size * 0.5
+        fill = t.page.marking_fill
+        bleed = self.bleed_w
+        for y0 in (self.page_h - band_h, 0.0):
+            canv.saveState()
+            if fill:
+                canv.setFillColor(self.color(fill))
+                top_extra = bleed if y0 > 0 else 0
+                bottom_extra = bleed if y0 == 0 else 0
+                canv.rect(-bleed, y0 - bottom_extra, self.page_w + 2 * bleed, band_h + top_extra + bottom_extra,
+                          stroke=0, fill=1)
+            canv.setFillColor(self.color(ts.color))
+            canv.setFont(font, ts.size)
+            tx = canv.beginText()
+            tx.setFont(font, ts.size)
+            tx.setCharSpace(ts.tracking)
+            w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
+            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * 0.22)
+            tx.textOut(label)
+            canv.drawText(tx)
+            canv.restoreState()
+
+    def _watermark(self, canv):
+        if not self.o.draft:
+            return
+        ts = self.t.text["watermark"]
+        canv.saveState()
+        canv.setFillColor(self.color(ts.color))
+        canv.setFont(self.font(ts), ts.size)
+        canv.translate(self.page_w / 2, self.page_h / 2)
+        canv.rotate(50)
+        canv.drawCentredString(0, -ts.size / 3, self.b.labels["draft"])
+        canv.restoreState()
+
+
+def _fit(text: str, width: float, measure) -> str:
+    """The text, cut with an ellipsis if it is wider than ``width``."""
+    if measure(text) <= width:
+        return text
+    while text and measure(text + "\u2026") > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class _CropMarks:
+    def __init__(self, borderWidth, markWidth, markLength, bleedWidth):
+        self.borderWidth, self.markWidth, self.markLength, self.bleedWidth = (borderWidth, markWidth, markLength,
+                                                                              bleedWidth)
+        self.markColor = rl_colors.black
+        self.markLast = 1
+
+
+class _Rule(Flowable):
+    """A horizontal rule the width of the frame."""
+
+    def __init__(self, width, thickness, color):
+        super().__init__()
+        self.width, self.thickness, self.color = width, thickness, color
+
+    def wrap(self, aw, ah):
+        return self.width, self.thickness
+
+    def draw(self):
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)
+
+
+class _DrawingFlowable(Flowable):
+    """A reportlab.graphics Drawing placed as a flowable."""
+
+    def __init__(self, drawing: Drawing):
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+
+        renderPDF.draw(self.drawing, self.canv, 0, 0)

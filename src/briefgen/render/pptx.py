@@ -1,0 +1,330 @@
+"""The deck writer: a SlidePlan serialised with python-pptx. No layout decisions are made here.
+
+Every size, colour and font comes from the plan (which took them from the Theme);
+text boxes get explicit sizes with autofit off, because the planner has already
+measured them. The style's palette and fonts are written into the deck's theme so
+that a person editing the deck picks them from PowerPoint's theme palette. The
+package is byte-stable: fixed zip timestamps and fixed document dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from ..units import emu
+from .slides import ChartBox, PictureBox, Rect, SlidePlan, TableBox, TextBox, TextPara
+
+_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT, "justify": PP_ALIGN.JUSTIFY}
+_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
+_CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+                "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
+_BLANK_LAYOUT = 6
+
+
+def render_pptx(plan: SlidePlan) -> bytes:
+    """The deck as .pptx bytes."""
+    prs = Presentation()
+    prs.slide_width = Emu(emu(plan.width))
+    prs.slide_height = Emu(emu(plan.height))
+    _write_theme(prs, plan)
+    _write_properties(prs, plan)
+    layout = prs.slide_layouts[_BLANK_LAYOUT]
+    for planned in plan.slides:
+        slide = prs.slides.add_slide(layout)
+        for box in planned.boxes:
+            _DRAW[type(box)](slide, box)
+        if planned.notes:
+            slide.notes_slide.notes_text_frame.text = planned.notes
+    buf = io.BytesIO()
+    prs.save(buf)
+    return _stable_zip(buf.getvalue())
+
+
+# -- shapes ------------------------------------------------------------------------------------
+def _rgb(hexv: str) -> RGBColor:
+    return RGBColor.from_string(hexv.lstrip("#"))
+
+
+def _set_alt(shape, text: str) -> None:
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _draw_rect(slide, box: Rect) -> None:
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    shape.name = box.name
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb(box.fill)
+    shape.line.fill.background()
+    style = shape._element.find(qn("p:style"))
+    if style is not None:  # the default style would add the theme's shadow and text colour
+        shape._element.remove(style)
+
+
+def _draw_text(slide, box: TextBox) -> None:
+    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    shape.name = box.name
+    if box.fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(box.fill)
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
+    tf.vertical_anchor = _ANCHOR[box.anchor]
+    for i, para in enumerate(box.paragraphs):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        _fill_paragraph(p, para)
+
+
+def _fill_paragraph(p, para: TextPara) -> None:
+    p.alignment = _ALIGN[para.align]
+    p.line_spacing = Emu(emu(para.line_height))
+    p.space_before = Emu(0)
+    p.space_after = Emu(emu(para.space_after))
+    pPr = p._p.get_or_add_pPr()
+    if para.bullet:
+        pPr.set("marL", str(emu(para.indent)))
+        pPr.set("indent", str(-emu(para.indent)))
+        bu_clr = etree.SubElement(pPr, qn("a:buClr"))
+        etree.SubElement(bu_clr, qn("a:srgbClr")).set("val", para.color.lstrip("#"))
+        etree.SubElement(pPr, qn("a:buFont")).set("typeface", para.family)
+        etree.SubElement(pPr, qn("a:buChar")).set("char", para.bullet)
+    else:
+        etree.SubElement(pPr, qn("a:buNone"))
+    for run in para.runs:
+        r = p.add_run()
+        r.text = run.text.upper() if para.upper else run.text
+        f = r.font
+        f.name = para.family
+        f.size = Emu(emu(para.size))
+        f.bold = para.bold or run.bold
+        f.italic = para.italic or run.italic
+        f.color.rgb = _rgb(para.color)
+        if run.href and not run.href.startswith("#"):
+            r.hyperlink.address = run.href
+    if not para.runs:
+        p.font.size = Emu(emu(para.size))
+
+
+def _draw_picture(slide, box: PictureBox) -> None:
+    pic = slide.shapes.add_picture(box.path, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    _set_alt(pic, box.alt)
+
+
+def _draw_table(slide, box: TableBox) -> None:
+    nrows, ncols = len(box.rows) + 1, len(box.col_widths)
+    gf = slide.shapes.add_table(nrows, ncols, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    table = gf.table
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.set("bandRow", "0")
+    tbl_pr.set("firstRow", "1")
+    style_id = tbl_pr.find(qn("a:tableStyleId"))
+    if style_id is None:
+        style_id = etree.SubElement(tbl_pr, qn("a:tableStyleId"))
+    style_id.text = _NO_STYLE_TABLE
+    for c, w in enumerate(box.col_widths):
+        table.columns[c].width = Emu(emu(w))
+    for r, h in enumerate(box.row_heights):
+        table.rows[r].height = Emu(emu(h))
+    for r, cells in enumerate([box.header, *box.rows]):
+        for c in range(ncols):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Emu(emu(box.padding))
+            cell.margin_top = cell.margin_bottom = Emu(emu(box.padding))
+            cell.vertical_anchor = MSO_ANCHOR.TOP
+            fill = box.header_fill if r == 0 else (box.zebra if r % 2 == 0 else None)
+            if fill:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(fill)
+            else:
+                cell.fill.background()
+            tf = cell.text_frame
+            tf.word_wrap = True
+            if c < len(cells):
+                _fill_paragraph(tf.paragraphs[0], cells[c])
+            if r == 0 or r == nrows - 1:
+                _cell_rule(cell, box.rule, 1.5 if r == 0 else 0.75)
+
+
+def _cell_rule(cell, color: str, width_pt: float) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    ln = etree.Element(qn("a:lnB"), w=str(emu(width_pt)), cap="flat", cmpd="sng", algn="ctr")
+    fill = etree.SubElement(ln, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr")).set("val", color.lstrip("#"))
+    tc_pr.insert(0, ln)  # line properties come before the cell fill in the schema
+
+
+class _StableWorkbookWriter(CategoryWorkbookWriter):
+    """The embedded chart workbook with a fixed creation date, so identical input gives identical bytes."""
+
+    def _open_worksheet(self, xlsx_file):
+        from contextlib import contextmanager
+
+        from xlsxwriter import Workbook
+
+        @contextmanager
+        def opened():
+            workbook = Workbook(xlsx_file, {"in_memory": True})
+            workbook.set_properties({"created": dt.datetime(2000, 1, 1)})
+            worksheet = workbook.add_worksheet()
+            yield workbook, worksheet
+            workbook.close()
+
+        return opened()
+
+
+class _StableChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self):
+        return _StableWorkbookWriter(self)
+
+
+def _draw_chart(slide, box: ChartBox) -> None:
+    chart = box.chart
+    data = _StableChartData(number_format=box.number_format)
+    data.categories = list(chart.categories)
+    for s in chart.series:
+        data.add_series(s.name, list(s.values))
+    gf = slide.shapes.add_chart(_CHART_TYPES[chart.type], emu(box.x), emu(box.y), emu(box.w), emu(box.h), data)
+    gf.name = "Chart"
+    _set_alt(gf, box.alt)
+    c = gf.chart
+    c.has_title = False
+    c.font.name = box.family
+    c.font.size = Emu(emu(box.label_size))
+    c.font.color.rgb = _rgb(box.label_color)
+    plot = c.plots[0]
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = box.number_format
+    labels.number_format_is_linked = False
+    labels.font.size = Emu(emu(box.label_size))
+    labels.font.color.rgb = _rgb(box.text_color)
+    labels.font.name = box.family
+    multi = len(chart.series) > 1
+    c.has_legend = multi or chart.type == "pie"
+    if c.has_legend:
+        c.legend.position = XL_LEGEND_POSITION.BOTTOM
+        c.legend.include_in_layout = False
+        c.legend.font.size = Emu(emu(box.label_size))
+        c.legend.font.name = box.family
+    if chart.type == "pie":
+        plot.vary_by_categories = True
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        for i, point in enumerate(plot.series[0].points):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = _rgb(box.colors[i % len(box.colors)])
+        return
+    if chart.type in ("bar", "column"):
+        plot.gap_width = 60
+        plot.overlap = -10 if multi else 0
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    else:
+        labels.position = XL_LABEL_POSITION.ABOVE
+    for i, series in enumerate(plot.series):
+        color = _rgb(box.colors[i % len(box.colors)])
+        if chart.type == "line":
+            series.format.line.color.rgb = color
+            series.format.line.width = Emu(emu(2.25))
+            series.smooth = False
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = color
+        else:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = color
+    va, ca = c.value_axis, c.category_axis
+    va.has_major_gridlines = True
+    va.major_gridlines.format.line.color.rgb = _rgb(box.grid_color)
+    va.major_gridlines.format.line.width = Emu(emu(0.5))
+    va.format.line.fill.background()
+    va.tick_labels.number_format = box.number_format
+    va.tick_labels.number_format_is_linked = False
+    va.tick_labels.font.size = Emu(emu(box.label_size))
+    ca.tick_labels.font.size = Emu(emu(box.label_size))
+    ca.format.line.color.rgb = _rgb(box.label_color)
+    if chart.type == "bar":
+        ca.reverse_order = True  # first category on top, as it is read
+        ca.crosses = XL_AXIS_CROSSES.MAXIMUM  # and the value axis stays at the bottom
+    if chart.unit:
+        va.has_title = True
+        va.axis_title.text_frame.text = chart.unit
+        run = va.axis_title.text_frame.paragraphs[0].runs[0]
+        run.font.size = Emu(emu(box.label_size))
+        run.font.bold = False
+        run.font.name = box.family
+        run.font.color.rgb = _rgb(box.label_color)
+
+
+_DRAW = {Rect: _draw_rect, TextBox: _draw_text, ChartBox: _draw_chart, TableBox: _draw_table,
+         PictureBox: _draw_picture}
+
+
+# -- theme and package ------------------------------------------------------------------------------
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _write_theme(prs, plan: SlidePlan) -> None:
+    """The style's colours and fonts as the deck's theme (what PowerPoint offers in its palette)."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    ns = {"a": _A}
+    scheme = root.find(".//a:clrScheme", ns)
+    scheme.set("name", "briefgen")
+    for slot, hexv in plan.theme_colors.items():
+        el = scheme.find(f"a:{slot}", ns)
+        if el is None:
+            continue
+        for child in list(el):
+            el.remove(child)
+        etree.SubElement(el, f"{{{_A}}}srgbClr").set("val", hexv.lstrip("#"))
+    fonts = root.find(".//a:fontScheme", ns)
+    fonts.set("name", "briefgen")
+    fonts.find("a:majorFont/a:latin", ns).set("typeface", plan.heading_family)
+    fonts.find("a:minorFont/a:latin", ns).set("typeface", plan.body_family)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _write_properties(prs, plan: SlidePlan) -> None:
+    cp = prs.core_properties
+    cp.title = plan.title
+    cp.author = plan.author
+    cp.subject = plan.subject
+    cp.keywords = plan.keywords
+    cp.last_modified_by = "briefgen"
+    cp.revision = 1
+    when = dt.datetime.combine(plan.date, dt.time()) if plan.date else dt.datetime(2000, 1, 1)
+    cp.created = when
+    cp.modified = when
+    cp.last_printed = when
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same package with every member's timestamp fixed, so identical decks are identical bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+__all__ = ["render_pptx"]
