@@ -206,8 +206,8 @@ class Theme:
     logo: Path | None
 
     def color(self, ref: str | None) -> str | None:
-        """A hex colour for a palette name or a hex value; ``None`` stays ``None``."""
-        if ref is None:
+        """A hex colour for a palette name or a hex value; ``None`` and ``"none"`` give ``None``."""
+        if ref is None or ref == "none":
             return None
         return ref if ref.startswith("#") else self.colors[ref]
 
@@ -505,12 +505,17 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
         bleed = 9.0
     if problems.problems:
         return None
+    # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None
+    page = spec.page.model_copy(update={k: None for k in ("table_header_fill", "table_zebra", "marking_fill")
+                                        if getattr(spec.page, k) == "none"})
+    slide = spec.slide.model_copy(update={k: None for k in ("title_rule", "fact_fill", "footer_rule")
+                                          if getattr(spec.slide, k) == "none"})
     return Theme(
         name=spec.name or path.stem, description=spec.description, file=path, colors=colors,
         cmyk={k: tuple(v) for k, v in spec.cmyk.items()}, chart_palette=palette, fonts=fonts, text=text,
-        page=spec.page, page_size=page_size, margins=margins, bleed=bleed,
+        page=page, page_size=page_size, margins=margins, bleed=bleed,
         key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
-        slide=spec.slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo)
+        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo)
 
 
 def _font_path(name: str, style_dir: Path) -> Path | None:

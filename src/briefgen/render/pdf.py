@@ -175,6 +175,8 @@ class _PdfBuilder:
         if ref is None:
             return None
         hexv = self.t.color(ref)
+        if hexv is None:
+            return None
         if self.o.cmyk:
             name = next((n for n, v in self.t.colors.items() if v == hexv and n in self.t.cmyk), None)
             if name:
@@ -511,13 +513,20 @@ class _PdfBuilder:
         per_row = 4 if len(facts) >= 4 else len(facts)
         gap = box.padding * 1.25
         cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
+        # one size for every value in the row, small enough that no word of any value has to break
+        vs = t.text["fact_value"]
+        m = metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
+        widest = max(m.width(w, 1.0) for f in facts for w in f.value.split())
+        size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, 1e-6))
+        size = max(size, t.text["body"].size)
+        value_style = {"fontSize": size, "leading": vs.leading * size / vs.size}
         rows, style = [], []
         for r0 in range(0, len(facts), per_row):
             row = []
             for i, fact in enumerate(facts[r0:r0 + per_row]):
                 if i:
                     row.append("")
-                row.append([self.text_para(fact.value, "fact_value"),
+                row.append([self.text_para(fact.value, "fact_value", **value_style),
                             Spacer(1, box.padding * 0.4), self.text_para(fact.label, "fact_label")])
             while len(row) < per_row * 2 - 1:
                 row.append("")
@@ -586,7 +595,7 @@ class _PdfBuilder:
             if chart.type == "bar":
                 c = HorizontalBarChart()
                 cat_w = min(max(measure(x) for x in chart.categories) + 8, width * 0.38)
-                c.x, c.y = cat_w, label.leading * 2.5 + legend_h
+                c.x, c.y = cat_w, label.leading * (3.4 if unit_text else 2.2) + legend_h
                 c.width = width - cat_w - measure(format_number(max(values), fmt)) - 12
                 c.height = height - c.y - label.leading
                 cat_labels = ["\n".join(wrap_words(x, cat_w - 8, measure)) for x in chart.categories]
@@ -636,7 +645,8 @@ class _PdfBuilder:
             c.valueAxis.visibleGrid = 1
             c.valueAxis.gridStrokeColor = grid
             c.valueAxis.gridStrokeWidth = t.page.rule_width * 0.6
-            c.valueAxis.labelTextFormat = lambda v: format_number(v, fmt)
+            # ticks get only the decimals they need: 0, 20, 40 rather than 0.0, 20.0, 40.0
+            c.valueAxis.labelTextFormat = lambda v: format_number(v, number_format([v]))
             c.valueAxis.visibleTicks = 0
             c.categoryAxis.visibleTicks = 0
             if chart.type in ("bar", "column"):
@@ -652,7 +662,7 @@ class _PdfBuilder:
             d.add(c)
             if unit_text:
                 s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading * 0.4
-                           if chart.type != "bar" else label.leading * 0.6 + legend_h, unit_text,
+                           if chart.type != "bar" else label.leading * 0.4 + legend_h, unit_text,
                            fontName=self.font(label, italic=True), fontSize=label.size,
                            fillColor=self.color(label.color), textAnchor="end" if chart.type == "bar" else "start")
                 if chart.type != "bar":

@@ -253,7 +253,9 @@ def _draw_chart(slide, box: ChartBox) -> None:
     va.major_gridlines.format.line.color.rgb = _rgb(box.grid_color)
     va.major_gridlines.format.line.width = Emu(emu(0.5))
     va.format.line.fill.background()
-    va.tick_labels.number_format = box.number_format
+    # ticks of a 0-100 axis are whole numbers; decimals there only add noise
+    values = [v for s in chart.series for v in s.values]
+    va.tick_labels.number_format = "#,##0" if max(abs(v) for v in values) >= 10 else box.number_format
     va.tick_labels.number_format_is_linked = False
     va.tick_labels.font.size = Emu(emu(box.label_size))
     ca.tick_labels.font.size = Emu(emu(box.label_size))

@@ -330,7 +330,7 @@ class _Planner:
             paras.append(self.para(b.date_text, "slide_date", w, align=align, color=on, space_after=0))
         block_h = sum(p.height for p in paras)
         top = self.mark_h + (self.H - 2 * self.mark_h - block_h) / 2
-        if cover != "block" and t.slide.title_rule:
+        if cover != "block" and t.color(t.slide.title_rule):
             rule_w = self.W * 0.12
             rx = (self.W - rule_w) / 2 if align == "center" else x
             slide.boxes.append(Rect(rx, top + block_h + 12, rule_w, 2.5, t.color(t.slide.title_rule),
@@ -384,7 +384,7 @@ class _Planner:
             p = TextPara(**{**p.__dict__, "color": t.color("text")})
         y = (self.H - p.height) / 2
         divider.boxes.append(TextBox(self.margin * 2, y, self.content_w * 0.8, p.height + 4, (p,), name="Section title"))
-        if t.slide.title_rule:
+        if t.color(t.slide.title_rule):
             divider.boxes.append(Rect(self.margin * 2, y + p.height + 14, self.W * 0.12, 3,
                                       t.color(t.slide.title_rule), name="Title rule"))
 
