@@ -157,3 +157,18 @@ def test_slide_text_is_measured_with_the_fonts_the_pdf_embeds():
         pdfmetrics.registerFont(TTFont("measure-" + path.stem, str(path)))
         assert metrics(path).width(text, 20) == pytest.approx(
             pdfmetrics.stringWidth(text, "measure-" + path.stem, 20), rel=1e-3)
+
+
+def test_a_style_logo_appears_on_the_cover_of_both_outputs(tmp_path):
+    from PIL import Image
+    from pptx import Presentation
+
+    Image.new("RGB", (300, 120), "#1B365D").save(tmp_path / "seal.png")
+    path = write_style(tmp_path, "branded", "extends: formal\nlogo: seal.png\n")
+    res = briefgen.build(style=str(path), sections="overview", output_dir=tmp_path / "out")
+    pdf, deck = res.files
+    first = pypdf.PdfReader(pdf).pages[0]
+    assert len(first.images) == 1
+    pics = [sh for sh in Presentation(deck).slides[0].shapes if sh.shape_type == 13]
+    assert len(pics) == 1
+    assert pics[0]._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr").endswith("logo")

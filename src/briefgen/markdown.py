@@ -198,6 +198,7 @@ class MarkdownConverter:
 def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
     """The file ``ref`` names, if it is a relative path that stays inside ``root``.
 
+    The path is looked up beside the section file first, then from the briefing's folder.
     URLs, ``file:``, absolute paths and ``..`` are refused, and so is a symlink that
     leads outside; ``report`` is called with a message for each refusal.
     """
@@ -212,14 +213,15 @@ def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
     if p.is_absolute() or ref.startswith(("/", "\\")) or ".." in p.parts:
         report(f"image '{ref}' must be a relative path inside the briefing's folder (no '..', no absolute path)")
         return None
-    full = (base_dir / p).resolve()
-    if not full.is_relative_to(root.resolve()):
-        report(f"image '{ref}' leads outside the briefing's folder")
-        return None
-    if not full.is_file():
-        report(f"image '{ref}' does not exist")
-        return None
-    return full
+    for base in (base_dir, root):  # beside the section file, else from the briefing's folder
+        full = (base / p).resolve()
+        if not full.is_relative_to(root.resolve()):
+            report(f"image '{ref}' leads outside the briefing's folder")
+            return None
+        if full.is_file():
+            return full
+    report(f"image '{ref}' does not exist (paths are relative to the section file or the briefing's folder)")
+    return None
 
 
 def _merge(runs: list[Run]) -> Inline:

@@ -101,6 +101,7 @@ class PageIn(_Closed):
     toc_min_sections: Annotated[int, Field(ge=0)] = 4
     chart_height: Annotated[float, Field(gt=40, le=600)] = 200
     image_max_height: Annotated[float, Field(gt=40, le=800)] = 320
+    logo_height: Annotated[float, Field(gt=4, le=200)] = 40
 
     @field_validator("margins")
     @classmethod
@@ -123,6 +124,7 @@ class SlideIn(_Closed):
     section_fill: Color = "primary"
     fact_fill: Color | None = None
     footer_rule: Color | None = None
+    logo_height: Annotated[float, Field(gt=4, le=300)] = 54
 
 
 class StyleIn(_Closed):

@@ -202,7 +202,7 @@ class _PdfBuilder:
             textColor=self.color(ts.color), spaceBefore=ts.space_before, spaceAfter=ts.space_after,
             alignment=_ALIGN[ts.align], allowWidows=0, allowOrphans=0, splitLongWords=1,
             bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
-            linkUnderline=0, uriWasteReduce=0.3,
+            linkUnderline=0,
         )
         for k, v in overrides.items():
             setattr(style, k, v)
@@ -329,6 +329,8 @@ class _PdfBuilder:
     def title_block(self) -> list:
         b, t = self.b, self.t
         items = []
+        if t.logo:
+            items.append(self.logo())
         if b.issuer:
             items.append(self.text_para(b.issuer, "issuer"))
         items.append(self.text_para(b.title, "title"))
@@ -350,6 +352,18 @@ class _PdfBuilder:
             return [table, Spacer(1, t.text["date"].space_after * 1.5)]
         rule = _Rule(self.frame_w, t.page.rule_width * 3, self.color("primary"))
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
+
+    def logo(self) -> Flowable:
+        """The style's logo at the style's logo height, aligned like the title block."""
+        from PIL import Image as PILImage
+
+        with PILImage.open(self.t.logo) as im:
+            w, h = im.size
+        height = self.t.page.logo_height
+        img = RLImage(str(self.t.logo), width=w * height / h, height=height)
+        img.hAlign = "CENTER" if self.t.page.cover == "centered" else "LEFT"
+        img.spaceAfter = self.t.text["issuer"].space_after
+        return img
 
     # -- sections and blocks ----------------------------------------------------------------------
     def render_section(self, section: Section, index: int) -> list:

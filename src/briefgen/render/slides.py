@@ -329,7 +329,21 @@ class _Planner:
         if b.date:
             paras.append(self.para(b.date_text, "slide_date", w, align=align, color=on, space_after=0))
         block_h = sum(p.height for p in paras)
+        logo_h = 0.0
+        if t.logo:
+            from PIL import Image as PILImage
+
+            with PILImage.open(t.logo) as im:
+                lw, lh = im.size
+            logo_h = t.slide.logo_height
+            logo_w = lw * logo_h / lh
+            block_h += logo_h + self.margin * 0.5
         top = self.mark_h + (self.H - 2 * self.mark_h - block_h) / 2
+        if t.logo:
+            lx = x + (w - logo_w) / 2 if align == "center" else x
+            slide.boxes.append(PictureBox(lx, top, logo_w, logo_h, str(t.logo), alt=f"{b.issuer or b.title} logo"))
+            top += logo_h + self.margin * 0.5
+            block_h -= logo_h + self.margin * 0.5
         if cover != "block" and t.color(t.slide.title_rule):
             rule_w = self.W * 0.12
             rx = (self.W - rule_w) / 2 if align == "center" else x
