@@ -87,7 +87,7 @@ def test_the_default_briefing_has_a_chart_from_source_figures():
 
 @pytest.mark.parametrize("value, expected", [("NO", "NO"), ("1.10", "1.10"), ("on", "on"), ("0x1F", "0x1F")])
 def test_yaml_keeps_strings_as_written(make_briefing, value, expected):
-    root = make_briefing(f"title: x\nsections: [a]\n", {"a": f"---\ntitle: {value}\n---\nBody.\n"})
+    root = make_briefing("title: x\nsections: [a]\n", {"a": f"---\ntitle: {value}\n---\nBody.\n"})
     assert load_briefing(root).sections[0].title == expected
 
 

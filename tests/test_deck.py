@@ -202,3 +202,16 @@ def test_the_overflow_check_catches_text_outside_its_box(built, tmp_path):
     prs.save(broken)
     with pytest.raises(AssertionError, match="outside its box"):
         assert_nothing_overflows(broken, tmp_path)
+
+
+def test_marking_is_on_every_slide_top_and_bottom(make_briefing, tmp_path):
+    root = make_briefing("title: Marked\nmarking: Unclassified\nsections: [a, b]\n",
+                         {"a": "---\ntitle: A\nkey_points: [one, two]\nfacts: [{value: '1', label: x}]\n---\nBody.\n",
+                          "b": "---\ntitle: B\n---\n| h | n |\n| - | - |\n| x | 1 |\n"})
+    res = briefgen.build(root, format="pptx", output_dir=tmp_path)
+    prs = Presentation(res.files[0])
+    for n, slide in enumerate(prs.slides, start=1):
+        marks = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text == "UNCLASSIFIED"]
+        tops = sorted(sh.top for sh in marks)
+        assert len(marks) == 2, f"slide {n}"
+        assert tops[0] == 0 and tops[1] + marks[1].height == prs.slide_height

@@ -5,7 +5,23 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..model import Briefing
+from ..model import Briefing, Table, plain
+
+_NUMERIC = re.compile(r"^[\s$€£¥+\-−(]*[\d.,]+\s*(%|[kKmMbB]n?|bn|million|billion)?[)\s]*$")
+
+
+def column_alignments(table: Table) -> list[str]:
+    """Each column's alignment: 'right' where every filled body cell is a number, else as written (or 'left')."""
+    ncols = max(len(table.header), 1)
+    out = []
+    for c in range(ncols):
+        cells = [plain(row[c]).strip() for row in table.rows if c < len(row)]
+        cells = [x for x in cells if x]
+        if cells and all(_NUMERIC.match(x) for x in cells):
+            out.append("right")
+        else:
+            out.append((table.align[c] if c < len(table.align) else None) or "left")
+    return out
 
 
 def number_format(values: Iterable[float]) -> str:

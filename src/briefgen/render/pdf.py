@@ -9,7 +9,6 @@ with the briefing's own date as the creation date).
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,10 +33,9 @@ from ..fonts import FALLBACK_ROLE, metrics
 from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph as MParagraph,
                      Quote, Section, Table)
 from ..theme import PAGE_SIZES, TextStyle, Theme
-from .common import format_number, needs_total, number_format, running_text, wrap_words
+from .common import column_alignments, format_number, needs_total, number_format, running_text, wrap_words
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_NUMERIC = re.compile(r"^[\s$€£¥+\-−(]*[\d.,]+\s*(%|[kKmMbB]n?|bn|million|billion)?[)\s]*$")
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
 
@@ -434,13 +432,7 @@ class _PdfBuilder:
     def render_table(self, block: Table, section: Section) -> list:
         t = self.t
         ncols = max(len(block.header), 1)
-        numeric = []
-        for c in range(ncols):
-            cells = ["".join(r.text for r in row[c]).strip() for row in block.rows if c < len(row)]
-            cells = [x for x in cells if x]
-            numeric.append(bool(cells) and all(_NUMERIC.match(x) for x in cells))
-        align = [("right" if numeric[c] else (block.align[c] if c < len(block.align) and block.align[c] else "left"))
-                 for c in range(ncols)]
+        align = column_alignments(block)
         aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
         header = [self.para(cell, "table_header", alignment=aligns[align[c]]) for c, cell in enumerate(block.header)]
         rows = [[self.para(cell, "table_cell", alignment=aligns[align[c]]) for c, cell in enumerate(row)]

@@ -19,7 +19,7 @@ from ..model import (Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inl
                      Table, plain)
 from ..theme import TextStyle, Theme
 from ..units import Length
-from .common import wrap_words
+from .common import column_alignments, wrap_words
 
 SHRINK_STEP = 1.0  # points per step when shrinking text toward the style's minimum
 COVER_TITLE_SCALE = 1.4  # the title slide sets the briefing title this much larger than slide titles
@@ -239,7 +239,6 @@ class _Planner:
         t = self.t
         b = self.b
         if b.marking:
-            mts = self.style("slide_marking")
             fill = t.color(t.page.marking_fill)
             for y in (0.0, self.H - self.mark_h):
                 if fill:
@@ -250,7 +249,6 @@ class _Planner:
                                            anchor="middle", name="Marking"))
         if slide.kind in ("title",):
             return
-        fts = self.style("slide_footer")
         y = self.footer_y
         rule = t.color(t.slide.footer_rule)
         if rule and not background_dark:
@@ -552,9 +550,11 @@ class _Planner:
         pad = t.fact_box.padding * 0.8
         hs, cs = "slide_table_header", "slide_table_cell"
         widths = self._table_widths(table, ncols, pad)
+        align = column_alignments(table)
 
         def row(cells, style):
-            return tuple(self.para(c, style, widths[i] - 2 * pad, space_after=0) for i, c in enumerate(cells))
+            return tuple(self.para(c, style, widths[i] - 2 * pad, space_after=0, align=align[i])
+                         for i, c in enumerate(cells))
 
         header = row(table.header, hs)
         rows = [row(r, cs) for r in table.rows]
