@@ -34,7 +34,9 @@ def _fail(exc: BaseException) -> None:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(exc.exit_code)
-    typer.echo(f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+    detail = " ".join(str(exc).split())
+    detail = detail if len(detail) <= 200 else detail[:199] + "…"
+    typer.echo(f"error: internal error: {type(exc).__name__}: {detail} (run with --debug for details)", err=True)
     raise typer.Exit(1)
 
 

@@ -19,8 +19,10 @@ from .model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListIt
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"])
-# Long documents nest deeply only when someone means harm; markdown-it stops at maxNesting itself.
-_md.options["maxNesting"] = 40
+# markdown-it silently stops parsing past maxNesting; keep its limit well above ours so that we see
+# deep nesting and report it instead of losing text
+_md.options["maxNesting"] = 200
+MAX_DEPTH = 12  # lists and quotes inside each other; deeper has no readable layout on a page or a slide
 # markdown-it drops links it thinks unsafe (file:, javascript:) and leaves them as text; we want to see
 # every target so that a refused one is reported, not silently printed
 _md.validateLink = lambda url: True
@@ -43,10 +45,15 @@ class MarkdownConverter:
         self.field = field
         self.problems: list[Problem] = []
         self._line: int | None = None
+        self._depth = 0
 
     # -- entry points ---------------------------------------------------------------
     def blocks(self, text: str) -> tuple[Block, ...]:
-        tree = SyntaxTreeNode(_md.parse(text))
+        tokens = _md.parse(text)
+        if any(t.level >= _md.options["maxNesting"] - 1 for t in tokens):
+            self._problem(f"lists or quotes are nested more than {MAX_DEPTH} levels deep")
+            return ()
+        tree = SyntaxTreeNode(tokens)
         return tuple(self._blocks(tree.children))
 
     def inline(self, text: str) -> Inline:
@@ -80,6 +87,18 @@ class MarkdownConverter:
         level = int(node.tag[1])
         return Heading(level=level, runs=self._inline(node.children[0].children))
 
+    def _nested(self, node) -> tuple[Block, ...] | None:
+        """The blocks inside a list item or quote, or None (with a problem) when nested too deep."""
+        if self._depth >= MAX_DEPTH:
+            if not any("nested more than" in p.message for p in self.problems):
+                self._problem(f"lists or quotes are nested more than {MAX_DEPTH} levels deep")
+            return None
+        self._depth += 1
+        try:
+            return tuple(self._blocks(node.children))
+        finally:
+            self._depth -= 1
+
     def _block_bullet_list(self, node) -> Block:
         return BulletList(items=tuple(self._list_item(c) for c in node.children), ordered=False)
 
@@ -88,10 +107,10 @@ class MarkdownConverter:
         return BulletList(items=tuple(self._list_item(c) for c in node.children), ordered=True, start=start)
 
     def _list_item(self, node) -> ListItem:
-        return ListItem(blocks=tuple(self._blocks(node.children)))
+        return ListItem(blocks=self._nested(node) or ())
 
     def _block_blockquote(self, node) -> Block:
-        return Quote(blocks=tuple(self._blocks(node.children)))
+        return Quote(blocks=self._nested(node) or ())
 
     def _block_fence(self, node) -> Block:
         return CodeBlock(text=node.content.rstrip("\n"))

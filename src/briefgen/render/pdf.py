@@ -36,6 +36,7 @@ from ..theme import PAGE_SIZES, TextStyle, Theme
 from .common import column_alignments, format_number, needs_total, number_format, running_text, wrap_words
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
 
@@ -405,14 +406,25 @@ class _PdfBuilder:
                     flow.append(self.para(sub.runs, "bullet"))
                 else:
                     flow.extend(self.render_block(sub, section))
-            items.append(RLListItem(flow if len(flow) != 1 else flow[0]))
+            if not flow:  # an empty item still holds its number or bullet
+                flow.append(Paragraph("", self.pstyle("bullet")))
+            items.append(flow)
         kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
-                      bulletColor=self.color("primary"), leftIndent=ts.size * 1.4,
-                      spaceAfter=ts.space_after * 2 if depth == 0 else 0)
-        if block.ordered:
-            return [ListFlowable(items, bulletType="1", start=block.start, bulletFormat="%s.", **kwargs)]
-        bullet = "\u2022" if depth % 2 == 0 else "\u2013"
-        return [ListFlowable(items, bulletType="bullet", start=bullet, **kwargs)]
+                      bulletColor=self.color("primary"), leftIndent=ts.size * 1.4)
+        # reportlab splits one ListFlowable over pages by copying what is left: quadratic in the list's
+        # length, so a long list goes down as a run of short ones that number on from each other
+        out = []
+        for k in range(0, len(items), LIST_CHUNK):
+            chunk = [RLListItem(f if len(f) != 1 else f[0]) for f in items[k:k + LIST_CHUNK]]
+            last = k + LIST_CHUNK >= len(items)
+            extra = dict(spaceAfter=ts.space_after * 2 if depth == 0 and last else 0)
+            if block.ordered:
+                out.append(ListFlowable(chunk, bulletType="1", start=block.start + k, bulletFormat="%s.", **kwargs,
+                                        **extra))
+            else:
+                out.append(ListFlowable(chunk, bulletType="bullet", start="\u2022" if depth % 2 == 0 else "\u2013",
+                                        **kwargs, **extra))
+        return out
 
     def render_quote(self, block: Quote, section: Section) -> list:
         indent = self.t.text["quote"].size * 1.5
@@ -488,26 +500,32 @@ class _PdfBuilder:
 
     # -- key points, facts, charts -----------------------------------------------------------------
     def key_points_box(self, section: Section) -> Flowable:
+        """The key points in a panel: one table row per point, so that a long list splits across pages."""
         t = self.t
         box = t.key_points_box
         ts = t.text["key_point"]
-        bullets = ListFlowable(
-            [RLListItem(self.para(kp, "key_point")) for kp in section.key_points],
-            bulletType="bullet", start="\u25a0", bulletFontName=self.fonts[FALLBACK_ROLE][(False, False)]
-            if FALLBACK_ROLE in self.fonts else self.font(ts), bulletFontSize=ts.size * 0.55,
-            bulletColor=self.color("primary"), leftIndent=ts.size * 1.2, bulletOffsetY=-ts.size * 0.18)
-        cell = [self.text_para(self.b.labels["key_points"], "key_points_title"), bullets]
-        table = RLTable([[cell]], colWidths=[self.frame_w])
+        bullet_font = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else self.font(ts)
+        indent = ts.size * 1.2
+        style = self.pstyle("key_point", leftIndent=indent, bulletIndent=0, bulletFontName=bullet_font,
+                            bulletFontSize=ts.size * 0.55, bulletColor=self.color("primary"),
+                            bulletOffsetY=-ts.size * 0.18)
+        rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
+        rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
+        table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
         pad = box.padding
-        style = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                 ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]
+        commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), ts.space_after),
+                    ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+                    ("TOPPADDING", (0, "splitfirst"), (-1, "splitfirst"), pad * 0.8),
+                    ("BOTTOMPADDING", (0, "splitlast"), (-1, "splitlast"), pad)]
         if box.fill:
-            style.append(("BACKGROUND", (0, 0), (-1, -1), self.color(box.fill)))
+            commands.append(("BACKGROUND", (0, 0), (-1, -1), self.color(box.fill)))
         if box.accent_width and box.border:
-            style.append(("LINEBEFORE", (0, 0), (0, -1), box.accent_width, self.color(box.border)))
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), box.accent_width, self.color(box.border)))
         if box.border_width and box.border:
-            style.append(("BOX", (0, 0), (-1, -1), box.border_width, self.color(box.border)))
-        table.setStyle(self.table_style(style))
+            commands.append(("BOX", (0, 0), (-1, -1), box.border_width, self.color(box.border)))
+        table.setStyle(self.table_style(commands))
         table.spaceAfter = t.text["body"].space_after * 1.6
         table.spaceBefore = 2
         return table

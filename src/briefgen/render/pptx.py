@@ -40,6 +40,7 @@ _BLANK_LAYOUT = 6
 def render_pptx(plan: SlidePlan) -> bytes:
     """The deck as .pptx bytes."""
     prs = Presentation()
+    _count_partnames(prs.part.package)
     prs.slide_width = Emu(emu(plan.width))
     prs.slide_height = Emu(emu(plan.height))
     _write_theme(prs, plan)
@@ -54,6 +55,32 @@ def render_pptx(plan: SlidePlan) -> bytes:
     buf = io.BytesIO()
     prs.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _count_partnames(package) -> None:
+    """Give this package a part-name counter in place of python-pptx's search.
+
+    python-pptx names each new part (slide, notes slide, chart, workbook) by walking
+    every relationship of the whole package to collect the names in use, so adding
+    n slides costs O(n^2). Within one render parts are only ever added, so a counter
+    per name template, seeded once from the parts present, hands out the same names
+    in constant time.
+    """
+    from pptx.opc.packuri import PackURI
+
+    used = {str(part.partname) for part in package.iter_parts()}
+    counters: dict[str, int] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        n = counters.get(tmpl, 1)
+        while tmpl % n in used:
+            n += 1
+        name = tmpl % n
+        used.add(name)
+        counters[tmpl] = n + 1
+        return PackURI(name)
+
+    package.next_partname = next_partname
 
 
 # -- shapes ------------------------------------------------------------------------------------
@@ -304,16 +331,21 @@ def _write_theme(prs, plan: SlidePlan) -> None:
 
 def _write_properties(prs, plan: SlidePlan) -> None:
     cp = prs.core_properties
-    cp.title = plan.title
-    cp.author = plan.author
-    cp.subject = plan.subject
-    cp.keywords = plan.keywords
+    cp.title = _prop(plan.title)
+    cp.author = _prop(plan.author)
+    cp.subject = _prop(plan.subject)
+    cp.keywords = _prop(plan.keywords)
     cp.last_modified_by = "briefgen"
     cp.revision = 1
     when = dt.datetime.combine(plan.date, dt.time()) if plan.date else dt.datetime(2000, 1, 1)
     cp.created = when
     cp.modified = when
     cp.last_printed = when
+
+
+def _prop(text: str) -> str:
+    """A document property cut to the 255 characters the format allows."""
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _stable_zip(data: bytes) -> bytes:

@@ -386,7 +386,7 @@ class _Planner:
     def section_slides(self, section: Section) -> None:
         notes = section.notes or _prose(section)
         t = self.t
-        divider = self.new_slide("section", section.title, section, notes=notes)
+        divider = self.new_slide("section", section.title, section)
         fill = t.color(t.slide.section_fill)
         divider.boxes.append(Rect(0, self.mark_h, self.W, self.H - 2 * self.mark_h, fill, name="Section background"))
         dark = self._section_fill_is_dark()
@@ -468,7 +468,10 @@ class _Planner:
             self.note(f"'{_short(title)}' continues over {len(chunks)} slides")
         for n, chunk in enumerate(chunks):
             label = title + (f" {self.b.labels['continued']}" if n else "")
-            slide = self.new_slide(kind, label, section, notes=notes)
+            # a slide made from the prose itself carries the prose it shows, so notes grow with the text,
+            # not with the text times the number of slides
+            shown = notes if kind == "key_points" else "\n\n".join(plain(p.runs) for p in chunk)
+            slide = self.new_slide(kind, label, section, notes=shown)
             self.title_box(slide, label)
             slide.boxes.append(TextBox(self.content_x, self.body_y, width, height, tuple(chunk), name="Body"))
 
@@ -576,7 +579,8 @@ class _Planner:
             self.note(f"table in '{_short(section.title)}' continues over {len(chunks)} slides")
         for n, chunk in enumerate(chunks):
             label = section.title + (f" {self.b.labels['continued']}" if n else "")
-            slide = self.new_slide("table", label, section, notes=notes)
+            shown = "\n".join(" | ".join(plain(c.runs) for c in row) for row in [header, *chunk])
+            slide = self.new_slide("table", label, section, notes=shown)
             self.title_box(slide, label)
             slide.boxes.append(TableBox(
                 self.content_x, self.body_y, sum(widths), tuple(widths),
