@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .content import load_briefing
-from .errors import UsageError
+from .errors import ContentError, StyleError, UsageError
 from .fonts import check_coverage
 from .model import Briefing
-from .output import output_stem, write_atomic
+from .output import output_stem, write_all_atomic
 from .selection import Selection, select
 from .theme import PAGE_SIZES, SLIDE_SIZES, Theme, load_theme
 
@@ -47,8 +47,19 @@ def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str]
     selection = Selection.parse(sections, exclude, preset)
     if selection.sections and selection.preset:
         raise UsageError("--sections and --preset cannot be used together; pick one")
-    theme = load_theme(style)
-    full = load_briefing(briefing, content_dir)
+    # style and content are both checked before either error is raised: one run reports everything
+    problems: list = []
+    theme = full = None
+    try:
+        theme = load_theme(style)
+    except StyleError as exc:
+        problems.extend(exc.problems)
+    try:
+        full = load_briefing(briefing, content_dir)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise (StyleError if theme is None and full is not None else ContentError)(problems)
     chosen = select(full, selection)
     check_coverage(chosen, theme)
     return chosen, theme
@@ -100,7 +111,6 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
             plan = plan_slides(chosen, theme.with_slide_size(slide_size), on_note=note)
             data = render_pptx(plan)
         rendered.append((base.with_name(base.name + "." + kind), data))
-    for path, data in rendered:
-        write_atomic(path, data)
-        result.files.append(path)
+    write_all_atomic(rendered)
+    result.files.extend(path for path, _ in rendered)
     return result

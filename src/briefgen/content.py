@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ContentError, Problem, ProblemCollector
 from .markdown import MarkdownConverter
-from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source
+from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
 from .templating import Templater
 from .yamlsrc import Located, field_name, load_yaml
 
@@ -340,11 +340,24 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
         if section is not None:
             sections.append(section)
     problems.raise_if_any()
-    return Briefing(
+    briefing = Briefing(
         id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
         marking=marking, sections=tuple(sections), sources=sources,
         presets={k: tuple(v) for k, v in meta.presets.items()},
         labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}})
+    _check_characters(briefing, problems)
+    problems.raise_if_any()
+    return briefing
+
+
+def _check_characters(briefing: Briefing, problems: ProblemCollector) -> None:
+    """Control characters that reached the text through YAML escapes or template values are refused too."""
+    for sid, field, text in section_texts(briefing):
+        m = _BAD_CHARS.search(text.replace("\n", " ").replace("\t", " "))
+        if m:
+            file = briefing.section(sid).file if sid else briefing.root / "briefing.yaml"
+            problems.add(f"control or non-character U+{ord(m.group()):04X} is not allowed; delete it",
+                         file=file, field=field)
 
 
 def load_section(path: Path, sid: str, root: Path, templater: Templater,

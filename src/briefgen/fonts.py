@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem, RenderError
-from .model import Briefing, Inline, Paragraph, Heading, BulletList, Table, Quote, CodeBlock, Image
+from .model import Briefing, section_texts
 
 FALLBACK_ROLE = "fallback"
 _IGNORED = frozenset("\n\t\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -58,55 +58,6 @@ def metrics(path: Path) -> FontMetrics:
                            ascent=hhea.ascent / upm, descent=hhea.descent / upm)
     except Exception as exc:  # a damaged or non-TrueType file named by a style
         raise RenderError(Problem(f"cannot read font file: {exc}", file=path)) from None
-
-
-def section_texts(briefing: Briefing):
-    """Every piece of text a build draws, as (section id or None, field, text)."""
-    for fname in ("title", "subtitle", "issuer", "marking"):
-        value = getattr(briefing, fname)
-        if value:
-            yield None, fname, value
-    for src in briefing.all_sources:
-        yield None, "sources", src.title
-    for sec in briefing.sections:
-        yield sec.id, "title", sec.title
-        for i, kp in enumerate(sec.key_points):
-            yield sec.id, f"key_points[{i}]", _runs_text(kp)
-        for i, f in enumerate(sec.facts):
-            yield sec.id, f"facts[{i}]", f.value + f.label
-        if sec.chart:
-            c = sec.chart
-            yield sec.id, "chart", " ".join([c.title, c.unit or "", c.source or "", *c.categories,
-                                             *(s.name for s in c.series)])
-        if sec.notes:
-            yield sec.id, "notes", sec.notes
-        for text in _block_texts(sec.blocks):
-            yield sec.id, "body", text
-
-
-def _runs_text(runs: Inline) -> str:
-    return "".join(r.text for r in runs)
-
-
-def _block_texts(blocks):
-    for b in blocks:
-        if isinstance(b, (Paragraph, Heading)):
-            yield _runs_text(b.runs)
-        elif isinstance(b, BulletList):
-            for item in b.items:
-                yield from _block_texts(item.blocks)
-        elif isinstance(b, Table):
-            for cell in b.header:
-                yield _runs_text(cell)
-            for row in b.rows:
-                for cell in row:
-                    yield _runs_text(cell)
-        elif isinstance(b, Quote):
-            yield from _block_texts(b.blocks)
-        elif isinstance(b, CodeBlock):
-            yield b.text
-        elif isinstance(b, Image):
-            yield b.alt
 
 
 def check_coverage(briefing: Briefing, theme) -> None:

@@ -19,6 +19,8 @@ from .model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListIt
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"])
+# Entities stay as typed: text pasted from a web page that shows "&amp;" means those five characters.
+_md.disable("entity")
 # markdown-it silently stops parsing past maxNesting; keep its limit well above ours so that we see
 # deep nesting and report it instead of losing text
 _md.options["maxNesting"] = 200
@@ -206,7 +208,7 @@ class MarkdownConverter:
         alt = node.content or ""
         title = node.attrs.get("title") or None
         path = resolve_inside(src, self.base_dir, self.root, self._problem)
-        if path is None:
+        if path is None or not check_image(path, src, self._problem):
             return None
         return Image(path=path, alt=alt, title=title)
 
@@ -241,6 +243,41 @@ def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
             return full
     report(f"image '{ref}' does not exist (paths are relative to the section file or the briefing's folder)")
     return None
+
+
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF"}
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # about 7,700 x 5,200; more is a decompression bomb, not a figure
+
+
+def check_image(path: Path, ref: str, report) -> bool:
+    """Whether ``path`` is a PNG, JPEG or GIF of sane size that decodes; ``report`` says why not.
+
+    The pixel count is read from the header before anything is decoded.
+    """
+    from PIL import Image as PILImage
+
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        report(f"image '{ref}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}")
+        return False
+    try:
+        with PILImage.open(path) as im:
+            fmt, (w, h) = im.format, im.size
+            if fmt not in IMAGE_FORMATS:
+                report(f"image '{ref}' is {fmt or 'not an image'}; use PNG, JPEG or GIF")
+                return False
+            if w * h > MAX_IMAGE_PIXELS:
+                report(f"image '{ref}' has {w}x{h} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels")
+                return False
+            im.verify()
+    except PILImage.UnidentifiedImageError:
+        report(f"image '{ref}' is not an image; use PNG, JPEG or GIF")
+        return False
+    except Exception as exc:  # PIL raises many kinds for a damaged file
+        report(f"image '{ref}' cannot be read ({type(exc).__name__}); save it again as PNG or JPEG")
+        return False
+    return True
 
 
 def _merge(runs: list[Run]) -> Inline:

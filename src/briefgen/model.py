@@ -209,3 +209,48 @@ class Briefing:
                 seen.add(key)
                 out.append(src)
         return tuple(out)
+
+
+def section_texts(briefing: Briefing):
+    """Every piece of text a build draws, as (section id or None, field, text)."""
+    for fname in ("title", "subtitle", "issuer", "marking"):
+        value = getattr(briefing, fname)
+        if value:
+            yield None, fname, value
+    for src in briefing.all_sources:
+        yield None, "sources", src.title
+    for sec in briefing.sections:
+        yield sec.id, "title", sec.title
+        for i, kp in enumerate(sec.key_points):
+            yield sec.id, f"key_points[{i}]", plain(kp)
+        for i, f in enumerate(sec.facts):
+            yield sec.id, f"facts[{i}]", f.value + f.label
+        if sec.chart:
+            c = sec.chart
+            yield sec.id, "chart", " ".join([c.title, c.unit or "", c.source or "", *c.categories,
+                                             *(s.name for s in c.series)])
+        if sec.notes:
+            yield sec.id, "notes", sec.notes
+        for text in _block_texts(sec.blocks):
+            yield sec.id, "body", text
+
+
+def _block_texts(blocks):
+    for b in blocks:
+        if isinstance(b, (Paragraph, Heading)):
+            yield plain(b.runs)
+        elif isinstance(b, BulletList):
+            for item in b.items:
+                yield from _block_texts(item.blocks)
+        elif isinstance(b, Table):
+            for cell in b.header:
+                yield plain(cell)
+            for row in b.rows:
+                for cell in row:
+                    yield plain(cell)
+        elif isinstance(b, Quote):
+            yield from _block_texts(b.blocks)
+        elif isinstance(b, CodeBlock):
+            yield b.text
+        elif isinstance(b, Image):
+            yield b.alt

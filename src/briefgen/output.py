@@ -20,8 +20,10 @@ def output_stem(briefing: Briefing) -> str:
     Characters outside letters, digits, '.', '_', '+' and '-' become '-', and a
     long selection is shortened so that the name stays usable on every file system.
     """
-    stem = briefing.id if not briefing.selection else f"{briefing.id}--{briefing.selection}"
-    stem = _UNSAFE.sub("-", stem).strip("-.") or "briefing"
+    parts = [_safe(briefing.id) or "briefing"]
+    if briefing.selection:
+        parts.append(_safe(briefing.selection) or "selection")
+    stem = "--".join(parts)
     if len(stem) > MAX_STEM:
         import hashlib
 
@@ -30,12 +32,38 @@ def output_stem(briefing: Briefing) -> str:
     return stem
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+def _safe(text: str) -> str:
+    text = _UNSAFE.sub("-", text)
+    text = re.sub(r"\.{2,}", "-", text)  # no '..' in a name
+    return re.sub(r"-{2,}", "-", text).strip("-.")
 
-    A failure leaves any previous file at ``path`` as it was and no temporary file behind.
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every file is first written in full to a temporary file beside its target;
+    only when all are on disk are they renamed into place. A failure before the
+    renames removes the temporary files and leaves every previous output as it was.
     """
-    path = Path(path)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), data), Path(path)))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise BriefgenError(Problem(f"cannot write file: {exc.strerror or exc}",
+                                        file=getattr(exc, "filename", None))) from None
+        raise
+
+
+def _stage(path: Path, data: bytes) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -47,12 +75,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise BriefgenError(Problem(f"cannot write file: {exc.strerror or exc}", file=path)) from None
+    except BaseException:
+        os.unlink(tmp)
         raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file through a temporary file and a rename (see :func:`write_all_atomic`)."""
+    write_all_atomic([(Path(path), data)])

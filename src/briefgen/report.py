@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .content import load_briefing
-from .model import Briefing, Section
-from .fonts import section_texts
+from .model import Briefing, Section, section_texts
 
 WORDS_PER_PAGE = 520  # body text on a Letter page in the default style, with headings and panels around it
 

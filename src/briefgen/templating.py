@@ -7,7 +7,11 @@ a variable holding ``**x**`` prints two asterisks, never bold.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,6 +23,7 @@ from .errors import ContentError, Problem
 _HAS_SYNTAX = re.compile(r"\{[{%#]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")
 MAX_OUTPUT_CHARS = 2_000_000
+MAX_SECONDS = 2.0  # per template; briefing text renders in microseconds
 
 
 def escape_markdown(value: str) -> str:
@@ -36,6 +41,24 @@ def _finalizer(escape: bool) -> Callable[[Any], Any]:
     return finalize
 
 
+MAX_SEQUENCE = 1_000_000  # characters or items one template expression may build
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, plus limits on ``*`` and ``**`` so one expression cannot take all memory or time."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                    raise jinja2.exceptions.SecurityError("repetition builds too large a value")
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
+            raise jinja2.exceptions.SecurityError("exponent too large")
+        return super().call_binop(context, operator, left, right)
+
+
 class Templater:
     """Renders template text against one briefing's variables.
 
@@ -46,7 +69,7 @@ class Templater:
     def __init__(self, context: dict[str, Any]):
         self.context = context
         self._envs = {
-            escape: SandboxedEnvironment(
+            escape: _BoundedSandbox(
                 undefined=jinja2.StrictUndefined,
                 autoescape=False,
                 finalize=_finalizer(escape),
@@ -67,7 +90,9 @@ class Templater:
         env = self._envs[markdown]
         ctx = self.context if not extra else {**self.context, **extra}
         try:
-            out = env.from_string(text).render(ctx)
+            out = _bounded(env.from_string(text), ctx)
+        except _TooMuch as exc:
+            raise ContentError(Problem(f"template {exc}", file=file, line=line, field=field)) from None
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError(Problem(f"template syntax error: {exc.message}", file=file,
                                        line=_line(line, exc.lineno), field=field)) from None
@@ -80,10 +105,47 @@ class Templater:
         except Exception as exc:  # a template can raise anything Python can (1/0, bad filter args)
             raise ContentError(Problem(f"template error: {type(exc).__name__}: {exc}", file=file,
                                        line=line, field=field)) from None
-        if len(out) > MAX_OUTPUT_CHARS:
-            raise ContentError(Problem(f"template output is larger than {MAX_OUTPUT_CHARS:,} characters",
-                                       file=file, line=line, field=field))
         return out
+
+
+class _TooMuch(Exception):
+    """A template ran longer or wrote more than a briefing's text can need."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread on Unix; elsewhere the output checks still apply)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooMuch(f"took longer than {seconds:g} s; simplify its loops")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _bounded(template, ctx) -> str:
+    """The template's output, stopped once it is too long or too slow to be briefing text."""
+    chunks = []
+    size = 0
+    deadline = time.monotonic() + MAX_SECONDS
+    with _alarm(MAX_SECONDS):
+        for chunk in template.generate(ctx):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise _TooMuch(f"output is larger than {MAX_OUTPUT_CHARS:,} characters")
+            if time.monotonic() > deadline:
+                raise _TooMuch(f"took longer than {MAX_SECONDS:g} s; simplify its loops")
+            chunks.append(chunk)
+    return "".join(chunks)
 
 
 def _line(start: int | None, lineno: int | None) -> int | None:

@@ -8,6 +8,7 @@ keys are errors, reported with file and line.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 Path_ = tuple  # a key path: ("sections", 2) or ("chart", "series", 0, "values")
 _NULL_TAG = "tag:yaml.org,2002:null"
+_STANDARD_TAG = "tag:yaml.org,2002:"
 
 
 class Located:
@@ -99,10 +101,16 @@ def _convert(node, path, positions, seen, problems, file, offset):
                                 file=file, line=node.start_mark.line + 1 + offset, field=field_name(path)))
         return None
     seen.add(id(node))
+    if not node.tag.startswith(_STANDARD_TAG) or node.tag.startswith(_STANDARD_TAG + "python"):
+        problems.append(Problem(f"YAML tags such as '{node.tag}' are not allowed; write plain values",
+                                file=file, line=node.start_mark.line + 1 + offset, field=field_name(path)))
+        return None
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL_TAG and node.style is None:
             return None
-        return node.value
+        value = node.value
+        # an escape such as "e\u0301" can build decomposed text that the file itself did not hold
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, path + (i,), positions, seen, problems, file, offset)
                 for i, child in enumerate(node.value)]

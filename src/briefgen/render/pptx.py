@@ -21,8 +21,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import _Relationship
 from pptx.oxml.ns import qn
+from pptx.parts.slide import SlidePart
 from pptx.util import Emu
 
 from ..units import emu
@@ -46,8 +49,9 @@ def render_pptx(plan: SlidePlan) -> bytes:
     _write_theme(prs, plan)
     _write_properties(prs, plan)
     layout = prs.slide_layouts[_BLANK_LAYOUT]
+    add_slide = _slide_adder(prs)
     for planned in plan.slides:
-        slide = prs.slides.add_slide(layout)
+        slide = add_slide(layout)
         for box in planned.boxes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
@@ -81,6 +85,35 @@ def _count_partnames(package) -> None:
         return PackURI(name)
 
     package.next_partname = next_partname
+
+
+def _slide_adder(prs):
+    """A function that adds a slide in constant time; python-pptx's add_slide is linear in the deck.
+
+    python-pptx looks for an existing relationship to the new slide part among all
+    of the presentation's relationships (rebuilding an index each time), and finds
+    the next slide id by reading every id in the list. A new slide part has no
+    relationship yet and ids only grow here, so both are counted instead. The blank
+    layout has no placeholders to clone.
+    """
+    part = prs.part
+    rels = part.rels
+    id_list = prs.slides._sldIdLst
+    next_id = max([255] + [int(s.get("id")) for s in id_list]) + 1
+    next_rid = len(rels) + 1
+
+    def add(layout):
+        nonlocal next_id, next_rid
+        slide_part = SlidePart.new(part._next_slide_partname, part.package, layout.part)
+        while f"rId{next_rid}" in rels:
+            next_rid += 1
+        rid = f"rId{next_rid}"
+        rels._rels[rid] = _Relationship(rels._base_uri, rid, RT.SLIDE, RTM.INTERNAL, slide_part)
+        id_list._add_sldId(id=next_id, rId=rid)
+        next_id += 1
+        return slide_part.slide
+
+    return add
 
 
 # -- shapes ------------------------------------------------------------------------------------
