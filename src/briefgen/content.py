@@ -21,7 +21,7 @@ from .errors import ContentError, Problem, ProblemCollector
 from .markdown import MarkdownConverter
 from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
 from .templating import Templater
-from .yamlsrc import Located, field_name, load_yaml
+from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -112,9 +112,7 @@ class SectionIn(_Closed):
 
 
 # -- text hygiene -----------------------------------------------------------------------
-_BAD_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]")
+_BAD_CHARS = BAD_CHARS
 
 
 def read_text(path: Path, problems: ProblemCollector) -> str | None:

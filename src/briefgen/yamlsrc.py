@@ -9,6 +9,7 @@ keys are errors, reported with file and line.
 from __future__ import annotations
 
 import unicodedata
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 Path_ = tuple  # a key path: ("sections", 2) or ("chart", "series", 0, "values")
+# C0 controls but tab and line feed, DEL, C1 controls, surrogates, noncharacters: text no one means to print
+BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]")
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STANDARD_TAG = "tag:yaml.org,2002:"
 
@@ -109,6 +114,12 @@ def _convert(node, path, positions, seen, problems, file, offset):
         if node.tag == _NULL_TAG and node.style is None:
             return None
         value = node.value
+        bad = BAD_CHARS.search(value)
+        if bad:
+            # only an escape ("\0", "\a") can put these here: the file's own text was checked before
+            problems.append(Problem(f"control or non-character U+{ord(bad.group()):04X} is not allowed; delete it",
+                                    file=file, line=node.start_mark.line + 1 + offset, field=field_name(path)))
+            return value
         # an escape such as "e\u0301" can build decomposed text that the file itself did not hold
         return value if value.isascii() else unicodedata.normalize("NFC", value)
     if isinstance(node, yaml.SequenceNode):
