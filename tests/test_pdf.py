@@ -62,7 +62,7 @@ def test_every_sentence_of_the_source_is_in_the_pdf_in_order(built):
 def test_outline_has_one_entry_per_section(built):
     reader = pypdf.PdfReader(built["pdf"])
     top = [o.title for o in reader.outline if not isinstance(o, list)]
-    assert top == [s.title for s in briefgen.load_briefing().sections]
+    assert top == [s.title for s in briefgen.load_briefing().sections] + ["Sources"]
 
 
 def test_metadata_is_set_from_the_briefing(built):
@@ -111,7 +111,7 @@ def test_a_partial_build_holds_only_the_chosen_sections_in_order(tmp_path):
         sample = "".join(r.text for r in first.runs)[:60]
         assert sample not in text
     outline = [o.title for o in pypdf.PdfReader(res.files[0]).outline if not isinstance(o, list)]
-    assert outline == ["U.S. Security Cooperation with Mexico", "Bilateral Economic Issues"]
+    assert outline == ["U.S. Security Cooperation with Mexico", "Bilateral Economic Issues", "Sources"]
 
 
 def test_marking_shows_on_every_page(make_briefing, tmp_path):

@@ -71,3 +71,52 @@ def test_file_names_from_odd_ids_are_sanitised(full):
     odd = dataclasses.replace(full, selection="a/../../b c" + "x" * 300)
     stem = output_stem(odd)
     assert "/" not in stem and " " not in stem and len(stem) <= 120
+
+
+SOURCED = {
+    "a": "---\ntitle: Trade\nsources: [{title: Trade statistics annex, url: 'https://example.org/trade'}]\n---\nA.\n",
+    "b": "---\ntitle: Security\nsources: [{title: Security report annex}]\n---\nB.\n",
+}
+
+
+def test_sources_metadata_and_notes_follow_the_selection(make_briefing, tmp_path):
+    import pypdf
+    from pptx import Presentation
+
+    import briefgen
+
+    root = make_briefing("title: T\nsources: [{title: The fact sheet}]\nsections: [a, b]\n", SOURCED)
+    res = briefgen.build(root, sections="b", output_dir=tmp_path)
+    pdf, deck = res.files
+    reader = pypdf.PdfReader(pdf)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Security report annex" in text and "The fact sheet" in text
+    assert "Trade statistics annex" not in text and "Trade" not in text.replace("Trade statistics", "")
+    assert reader.metadata.subject.endswith("Security") and "Trade" not in reader.metadata.subject
+    prs = Presentation(deck)
+    deck_text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
+    assert "Security report annex" in deck_text and "Trade" not in deck_text + notes
+    assert prs.core_properties.subject == "Security"
+
+
+def test_pick_builds_what_was_ticked_in_a_terminal(make_briefing, tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    from conftest import ROOT
+
+    root = make_briefing("title: T\nsections: [a, b]\n", SOURCED)
+    out = tmp_path / "out"
+    child = pexpect.spawn(sys.executable, ["-m", "briefgen", "build", str(root), "--pick", "-o", str(out), "-q"],
+                          cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "TERM": "xterm"},
+                          timeout=60, dimensions=(30, 100))
+    child.expect("Sections to build")
+    child.send(" ")  # untick the first section (all start ticked)
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert sorted(p.name for p in out.iterdir()) == ["sample--b.pdf", "sample--b.pptx"]

@@ -30,8 +30,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import RenderError
 from ..fonts import FALLBACK_ROLE, metrics
-from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph as MParagraph,
-                     Quote, Section, Table)
+from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, ListItem,
+                     Paragraph as MParagraph, Quote, Run, Section, Table)
 from ..theme import PAGE_SIZES, TextStyle, Theme
 from .common import column_alignments, format_number, needs_total, number_format, running_text, wrap_words
 
@@ -323,7 +323,20 @@ class _PdfBuilder:
             story.append(Spacer(1, t.text["h1"].space_before / 2))
         for i, section in enumerate(b.sections):
             story.extend(self.render_section(section, i))
+        story.extend(self.sources())
         return story
+
+    def sources(self) -> list:
+        """The closing list of sources: the briefing's own, then those of the built sections."""
+        sources = self.b.all_sources
+        if not sources:
+            return []
+        title = self.b.labels["sources"]
+        out: list = [_SectionMark("briefgen-sources", title, 0, title),
+                     self.text_para(title, "h1", keepWithNext=1)]
+        items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
+        out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
+        return out
 
     def title_block(self) -> list:
         b, t = self.b, self.t
