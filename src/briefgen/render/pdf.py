@@ -26,7 +26,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image as RLImage, Indenter, KeepTogether,
                                 ListFlowable, ListItem as RLListItem, NextPageTemplate, PageTemplate, Paragraph,
                                 Spacer, Table as RLTable, TableStyle)
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..errors import RenderError
 from ..fonts import FALLBACK_ROLE, metrics
@@ -149,7 +148,7 @@ class _Doc(BaseDocTemplate):
                 self.current_section = flowable.title
                 if not self.page_has_content:
                     self.page_section = flowable.title
-                self.notify("TOCEntry", (0, flowable.title, self.page, flowable.key))
+                self.builder.section_pages[flowable.key] = self.page
         elif not isinstance(flowable, (Spacer, NextPageTemplate)):
             self.page_has_content = True
 
@@ -168,6 +167,7 @@ class _PdfBuilder:
         self._covers = {role: metrics(theme.fonts[role].regular) for role in theme.fonts}
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0
+        self.section_pages: dict[str, int] = {}  # bookmark key -> page, filled in as the pages are laid out
 
     # -- colours, fonts and styles from the theme --------------------------------------------
     def color(self, ref: str | None):
@@ -301,7 +301,8 @@ class _PdfBuilder:
                 canv.setDateFormatter(lambda *parts: stamp)
             return canv
 
-        doc.multiBuild(story, canvasmaker=make_canvas, maxPasses=6)
+        # one pass: the page count and the contents' page numbers are drawn when the held pages are saved
+        doc.build(story, canvasmaker=make_canvas)
         return buf.getvalue()
 
     def subject(self) -> str:
@@ -313,11 +314,10 @@ class _PdfBuilder:
         story: list = [NextPageTemplate("body")]
         story.extend(self.title_block())
         if len(b.sections) >= t.page.toc_min_sections:
-            toc = TableOfContents(dotsMinLevel=0)
-            toc.levelStyles = [self.pstyle("toc_entry")]
-            toc.tableStyle = self.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+            entries = [(s.id, s.title) for s in b.sections]
+            if b.all_sources:
+                entries.append(("briefgen-sources", b.labels["sources"]))
+            toc = _Contents(self, entries)
             story.append(self.text_para(b.labels["contents"], "toc_title"))
             story.append(toc)
             story.append(Spacer(1, t.text["h1"].space_before / 2))
@@ -521,7 +521,7 @@ class _PdfBuilder:
         indent = ts.size * 1.2
         style = self.pstyle("key_point", leftIndent=indent, bulletIndent=0, bulletFontName=bullet_font,
                             bulletFontSize=ts.size * 0.55, bulletColor=self.color("primary"),
-                            bulletOffsetY=-ts.size * 0.18)
+                            bulletOffsetY=ts.size * 0.1)
         rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
         rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
         table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
@@ -847,6 +847,70 @@ def _fit(text: str, width: float, measure) -> str:
     while text and measure(text + "\u2026") > width:
         text = text[:-1]
     return text.rstrip() + "\u2026"
+
+
+class _Contents(Flowable):
+    """The table of contents in a single layout pass.
+
+    Its height is known before any page number is (one line per entry, titles
+    wrapped to the column), so the space is reserved while the pages are laid out
+    and the entries, dot leaders, page numbers and links are drawn into the held
+    first page when the document is saved. reportlab's own TableOfContents needs
+    a second full layout pass for the same result.
+    """
+
+    def __init__(self, builder: "_PdfBuilder", entries: list[tuple[str, str]]):
+        super().__init__()
+        self.builder = builder
+        ts = builder.t.text["toc_entry"]
+        self.style = builder.pstyle("toc_entry")
+        self.number_font = builder.font(ts)
+        self.size = ts.size
+        self.number_w = pdfmetrics.stringWidth("0000", self.number_font, ts.size)
+        self.entries = [(key, Paragraph(builder.text_markup(title, "toc_entry"), self.style)) for key, title in entries]
+
+    def wrap(self, aw, ah):
+        self.width = aw
+        self.text_w = aw - self.number_w - self.size
+        self.heights = [p.wrap(self.text_w, ah)[1] for _, p in self.entries]
+        self.height = sum(self.heights)
+        return aw, self.height
+
+    def draw(self):
+        canv = self.canv
+        ax, ay = canv.absolutePosition(0, 0)
+        canv.deferred.append(lambda c, total: self._draw_entries(c, ax, ay + self.height))
+
+    def _draw_entries(self, c, x, top):
+        b = self.builder
+        dots = b.color("muted")
+        for (key, para), h in zip(self.entries, self.heights):
+            y = top - h
+            para.drawOn(c, x, y)
+            page = b.section_pages.get(key)
+            label = str(page) if page else ""
+            base = y + h - self.style.leading + (self.style.leading - self.size) / 2 + self.size * 0.22
+            c.saveState()
+            c.setFont(self.number_font, self.size)
+            c.setFillColor(b.color(b.t.text["toc_entry"].color))
+            c.drawRightString(x + self.width, base, label)
+            last = para.blPara.lines[-1]
+            spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
+            start = x + self.text_w - spare + self.size * 0.5
+            end = x + self.width - self.number_w  # every leader ends at the same place
+            step = self.size * 0.5
+            n = int((end - start) // step)
+            if n > 0:  # a dot leader: one run of dots, spaced by character spacing
+                tx = c.beginText()
+                tx.setFont(self.number_font, self.size)
+                tx.setFillColor(dots)
+                tx.setCharSpace(step - pdfmetrics.stringWidth(".", self.number_font, self.size))
+                tx.setTextOrigin(end - n * step, base)
+                tx.textOut("." * n)
+                c.drawText(tx)
+            c.restoreState()
+            c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h))
+            top = y
 
 
 class _CropMarks:
