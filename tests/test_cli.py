@@ -104,3 +104,66 @@ def test_python_dash_m_runs_the_cli():
     res = subprocess.run([sys.executable, "-m", "briefgen", "--help"], capture_output=True, text=True,
                          env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"})
     assert res.returncode == 0 and "build" in res.stdout
+
+
+def _content_with(tmp_path, names, broken=()):
+    from conftest import write_briefing
+
+    content = tmp_path / "content"
+    for name in names:
+        write_briefing(content / name, f"title: {name}\nsections: [a]\n", {"a": "---\ntitle: A\n---\nBody.\n"})
+    for name in broken:
+        write_briefing(content / name, "title: x\nsections: [a]\n", {"a": "---\ntitl: A\n---\n"})
+    return content
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_all_builds_every_briefing_and_reports_the_broken_one(tmp_path, jobs):
+    content = _content_with(tmp_path, ["one", "two", "three"], broken=["bad"])
+    out = tmp_path / "out"
+    res = invoke("build", "--all", "--jobs", jobs, "--content-dir", str(content), "--output", str(out), "-q")
+    assert res.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{n}.{ext}" for n in ("one", "two", "three") for ext in ("pdf", "pptx"))
+    assert "bad/sections/a.md" in res.output and "unknown key 'titl'" in res.output
+
+
+def test_parallel_and_serial_batches_write_identical_files(tmp_path):
+    content = _content_with(tmp_path, ["one", "two"])
+    for jobs in ("1", "2"):
+        assert invoke("build", "one", "two", "-j", jobs, "--content-dir", str(content), "-o",
+                      str(tmp_path / jobs), "-q").exit_code == 0
+    for name in ("one.pdf", "one.pptx", "two.pdf", "two.pptx"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
+
+
+def test_all_with_names_is_a_usage_error(tmp_path):
+    assert invoke("build", "--all", "us-mexico", "-o", str(tmp_path)).exit_code == 2
+
+
+def test_help_sections_and_check_import_neither_renderer():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys\nfrom briefgen.cli import app\nfor args in (['--help'], ['sections'], ['check']):\n"
+            "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('reportlab', 'pptx') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert res.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fmt, absent", [("pdf", "pptx"), ("pptx", "reportlab")])
+def test_a_one_format_build_imports_only_its_renderer(tmp_path, fmt, absent):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (f"import sys, briefgen\nbriefgen.build(format='{fmt}', output_dir=r'{tmp_path}')\n"
+            f"print('{absent}' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert res.stdout.strip() == "False", res.stderr

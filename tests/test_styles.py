@@ -172,3 +172,10 @@ def test_a_style_logo_appears_on_the_cover_of_both_outputs(tmp_path):
     pics = [sh for sh in Presentation(deck).slides[0].shapes if sh.shape_type == 13]
     assert len(pics) == 1
     assert pics[0]._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr").endswith("logo")
+
+
+def test_a_logo_that_is_not_an_image_is_refused(tmp_path):
+    (tmp_path / "seal.png").write_text("not an image")
+    path = write_style(tmp_path, "branded", "extends: formal\nlogo: seal.png\n")
+    with pytest.raises(StyleError, match="not an image"):
+        load_theme(path)

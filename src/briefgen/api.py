@@ -111,6 +111,80 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     return result
 
 
+def build_many(briefings: list[str | Path], *, jobs: int = 1, on_note: Callable[[str], None] | None = None,
+               progress: bool = False, **options) -> tuple[list[Path], list[BriefgenError]]:
+    """Build several briefings; returns the files written and the errors of those that failed.
+
+    A failing briefing does not stop the others. With ``jobs`` > 1 the briefings
+    are built in that many worker processes (each renders its two formats in turn,
+    so the workers alone share out the cores). ``progress`` shows a progress bar.
+    """
+    files: list[Path] = []
+    failures: list[BriefgenError] = []
+    bar = _progress(len(briefings)) if progress else None
+    try:
+        if jobs <= 1:
+            for ref in briefings:
+                try:
+                    files.extend(build(ref, on_note=on_note, **options).files)
+                except BriefgenError as exc:
+                    failures.append(exc)
+                if bar:
+                    bar.advance(str(ref))
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork") if _can_fork() else None
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(_build_in_worker, ref, options): ref for ref in briefings}
+                from concurrent.futures import as_completed
+
+                for future in as_completed(futures):
+                    kind, payload, notes = future.result()
+                    for n in notes:
+                        if on_note:
+                            on_note(n)
+                    if kind == "ok":
+                        files.extend(payload)
+                    else:
+                        failures.append(_ERRORS.get(payload[0], BriefgenError)(payload[1]))
+                    if bar:
+                        bar.advance(str(futures[future]))
+    finally:
+        if bar:
+            bar.close()
+    return files, failures
+
+
+def _build_in_worker(ref, options):
+    import os
+
+    os.environ["BRIEFGEN_NO_FORK"] = "1"  # the pool already uses the cores
+    notes: list[str] = []
+    try:
+        return "ok", build(ref, on_note=notes.append, **options).files, notes
+    except BriefgenError as exc:
+        return "problems", (type(exc).__name__, exc.problems), notes
+
+
+class _progress:
+    """A rich progress bar on stderr, for runs over many briefings in a terminal."""
+
+    def __init__(self, total: int):
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task("building", total=total)
+
+    def advance(self, name: str) -> None:
+        self._bar.update(self._task, advance=1, description=f"built {name}")
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
 def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
     from .render.pdf import PdfOptions, render_pdf
 

@@ -47,7 +47,11 @@ ContentDir = typer.Option(Path("content"), "--content-dir", help="Where briefing
 
 @app.command()
 def build(
-    briefing: Optional[str] = BriefingArg,
+    briefings: Optional[list[str]] = typer.Argument(
+        None, help="Briefing ids under content/ or paths to briefing folders [default: us-mexico].",
+        show_default=False),
+    all_: bool = typer.Option(False, "--all", help="Build every briefing under the content folder."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Build this many briefings at once, in parallel processes."),
     format: Format = typer.Option(Format.all, "--format", "-f", help="Which outputs to write."),
     sections: Optional[str] = typer.Option(None, "--sections", "-s",
                                            help="Build exactly these section ids, in this order: ID,ID,..."),
@@ -66,25 +70,46 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     content_dir: Path = ContentDir,
 ):
-    """Render a briefing to PDF and/or PPTX."""
+    """Render briefings to PDF and/or PPTX."""
     from .api import build as run_build
+    from .api import build_many
 
+    options = dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
+                   output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
+                   bleed=bleed, cmyk=cmyk, draft=draft)
+    say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
+        names = list(briefings or [])
+        if all_:
+            from .content import list_briefings
+
+            if names:
+                raise UsageError("--all builds every briefing; leave out the briefing names")
+            names = list_briefings(content_dir)
+            if not names:
+                raise UsageError(f"no briefings under {content_dir}")
+        if len(names) > 1 and (pick or output_file):
+            raise UsageError("--pick and --output-file take a single briefing")
         if pick:
             if sections or preset:
                 raise UsageError("--pick chooses the sections itself; leave out --sections and --preset")
-            sections = _pick(briefing, content_dir)
-        result = run_build(
-            briefing, format=format, sections=sections, exclude=exclude, preset=preset, style=style,
-            output_dir=output, output_file=output_file, content_dir=content_dir, page_size=page_size,
-            slide_size=slide_size, bleed=bleed, cmyk=cmyk, draft=draft,
-            on_note=None if quiet else (lambda m: typer.echo(f"note: {m}", err=True)))
+            options["sections"] = _pick(names[0] if names else None, content_dir)
+        if len(names) <= 1:
+            result = run_build(names[0] if names else None, on_note=say, **options)
+            written, failures = list(result.files), []
+        else:
+            written, failures = build_many(names, jobs=jobs, on_note=say, progress=not quiet and sys.stderr.isatty(),
+                                           **options)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
         _fail(exc)
         return
     if not quiet:
-        for path in result.files:
+        for path in written:
             typer.echo(f"wrote {path}")
+    if failures:
+        for problem in (p for exc in failures for p in exc.problems):
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(max(exc.exit_code for exc in failures))
 
 
 def _pick(briefing: str | None, content_dir: Path) -> str:

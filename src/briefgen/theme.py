@@ -494,9 +494,13 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
     palette = tuple(c for c in (color(ref, ("chart_palette", i)) for i, ref in enumerate(spec.chart_palette)) if c)
     logo = None
     if spec.logo:
+        from .markdown import check_image
+
         logo = (path.parent / spec.logo).resolve()
         if not logo.is_file():
             problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
+        else:
+            check_image(logo, spec.logo, lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
     try:
         slide_lengths = [Length.parse(v) for v in (spec.slide.margin, spec.slide.title_height,
                                                    spec.slide.footer_height)]
