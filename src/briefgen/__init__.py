@@ -5,14 +5,32 @@ The library API::
     import briefgen
     briefing = briefgen.load_briefing("us-mexico")
     result = briefgen.build("us-mexico", format="pdf", preset="trade")
+
+Names are imported on first use, so ``briefgen --help`` starts without loading
+the content stack or either renderer.
 """
 
-from .api import BuildResult, Format, build, prepare
-from .content import list_briefings, load_briefing
-from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
-from .theme import list_styles, load_theme
+from __future__ import annotations
 
-__all__ = ["build", "prepare", "load_briefing", "list_briefings", "load_theme", "list_styles", "Format",
-           "BuildResult", "BriefgenError", "ContentError", "StyleError", "SelectionError", "UsageError",
-           "RenderError"]
+import importlib
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "build": "api", "build_many": "api", "prepare": "api", "BuildResult": "api",
+    "Format": "formats",
+    "load_briefing": "content", "list_briefings": "content",
+    "load_theme": "theme", "list_styles": "theme",
+    "BriefgenError": "errors", "ContentError": "errors", "StyleError": "errors", "SelectionError": "errors",
+    "UsageError": "errors", "RenderError": "errors",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'briefgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

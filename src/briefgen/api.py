@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .content import load_briefing
 from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
 from .fonts import check_coverage
+from .formats import Format
 from .model import Briefing
 from .output import output_stem, write_all_atomic
 from .selection import Selection, select
@@ -18,17 +18,6 @@ from .theme import PAGE_SIZES, SLIDE_SIZES, Theme, load_theme
 
 log = logging.getLogger("briefgen")
 _ERRORS = {c.__name__: c for c in (BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError)}
-
-
-class Format(str, Enum):
-    """The outputs a build can write."""
-
-    pdf = "pdf"
-    pptx = "pptx"
-    all = "all"
-
-    def expand(self) -> tuple[str, ...]:
-        return ("pdf", "pptx") if self is Format.all else (self.value,)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from .api import Format
+from .formats import Format
 from .errors import BriefgenError, UsageError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,

@@ -859,7 +859,7 @@ class _Contents(Flowable):
     a second full layout pass for the same result.
     """
 
-    def __init__(self, builder: "_PdfBuilder", entries: list[tuple[str, str]]):
+    def __init__(self, builder: "_PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None):
         super().__init__()
         self.builder = builder
         ts = builder.t.text["toc_entry"]
@@ -867,7 +867,22 @@ class _Contents(Flowable):
         self.number_font = builder.font(ts)
         self.size = ts.size
         self.number_w = pdfmetrics.stringWidth("0000", self.number_font, ts.size)
-        self.entries = [(key, Paragraph(builder.text_markup(title, "toc_entry"), self.style)) for key, title in entries]
+        self.titles = entries
+        self.entries = list(zip((k for k, _ in entries), paragraphs)) if paragraphs is not None else [
+            (key, Paragraph(builder.text_markup(title, "toc_entry"), self.style)) for key, title in entries]
+
+    def split(self, aw, ah):
+        """The entries that fit in ``ah``, then the rest: a long contents runs over several pages."""
+        self.wrap(aw, ah)
+        used, k = 0.0, 0
+        while k < len(self.heights) and used + self.heights[k] <= ah:
+            used += self.heights[k]
+            k += 1
+        if k == 0 or k == len(self.entries):
+            return [] if k == 0 else [self]
+        paras = [p for _, p in self.entries]
+        return [_Contents(self.builder, self.titles[:k], paras[:k]),
+                _Contents(self.builder, self.titles[k:], paras[k:])]
 
     def wrap(self, aw, ah):
         self.width = aw
@@ -909,7 +924,7 @@ class _Contents(Flowable):
                 tx.textOut("." * n)
                 c.drawText(tx)
             c.restoreState()
-            c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h))
+            c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}")
             top = y
 
 

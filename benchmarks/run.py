@@ -1,0 +1,153 @@
+"""briefgen's benchmark: whole-process medians against the bare-library floor, at 1x, 10x and 100x content.
+
+    python benchmarks/run.py [--runs N] [--quick]
+
+Every case runs as its own process (what a user waits for), timed with the
+floor script in the same loop, interleaved, so machine noise hits both alike.
+The table reports medians, ratios, PDF pages per second, the cost of 100x
+against 10x content, and each case's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR = ROOT / "benchmarks" / "floor.py"
+DEFAULT = ROOT / "content" / "us-mexico"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
+    # ru_maxrss of a child also counts children it waited for (the forked deck renderer)
+    return wall, usage.ru_maxrss / 1024
+
+
+def medians(cases: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall time and the largest peak memory per case, the cases interleaved run by run."""
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    peaks: dict[str, float] = {k: 0.0 for k in cases}
+    for _ in range(runs):
+        for name, cmd in cases.items():
+            wall, peak = run(cmd)
+            times[name].append(wall)
+            peaks[name] = max(peaks[name], peak)
+    return {k: (statistics.median(v), peaks[k]) for k, v in times.items()}
+
+
+def scaled(factor: int, where: Path) -> Path:
+    """The default briefing with every section repeated ``factor`` times (ids suffixed), as a new folder."""
+    import yaml
+
+    meta = yaml.safe_load((DEFAULT / "briefing.yaml").read_text(encoding="utf-8"))
+    root = where / f"us-mexico-x{factor}"
+    (root / "sections").mkdir(parents=True)
+    ids = []
+    for k in range(1, factor + 1):
+        for sid in meta["sections"]:
+            new = f"{sid}-{k}"
+            ids.append(new)
+            shutil.copy(DEFAULT / "sections" / f"{sid}.md", root / "sections" / f"{new}.md")
+    meta["sections"] = ids
+    meta.pop("presets", None)
+    meta["date"] = str(meta["date"])
+    # the floor script reads the section list one id per line, as in the shipped briefing.yaml
+    text = yaml.safe_dump({k: v for k, v in meta.items() if k != "sections"}, allow_unicode=True, sort_keys=False)
+    text += "sections:\n" + "".join(f"  - {i}\n" for i in ids)
+    (root / "briefing.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def pages(pdf: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def slides(deck: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(deck) as z:
+        return sum(1 for n in z.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per case at 1x (3 at 10x and 100x)")
+    parser.add_argument("--quick", action="store_true", help="skip the 100x case")
+    args = parser.parse_args()
+    py = sys.executable
+    bg = [py, "-m", "briefgen"]
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out = str(tmp / "out")
+        one = medians({
+            "briefgen build (pdf+pptx)": bg + ["build", "-o", out, "-q"],
+            "floor: bare script (pdf+pptx)": [py, str(FLOOR), str(DEFAULT), out, "all"],
+            "briefgen build --format pdf": bg + ["build", "-f", "pdf", "-o", out, "-q"],
+            "floor: bare reportlab": [py, str(FLOOR), str(DEFAULT), out, "pdf"],
+            "briefgen build --format pptx": bg + ["build", "-f", "pptx", "-o", out, "-q"],
+            "floor: bare python-pptx": [py, str(FLOOR), str(DEFAULT), out, "pptx"],
+            "briefgen --help": bg + ["--help"],
+            "briefgen sections": bg + ["sections"],
+            "briefgen check": bg + ["check"],
+        }, args.runs)
+        for name, (t, peak) in one.items():
+            rows.append((f"1x: {name}", f"{t:.3f} s", f"{peak:.0f} MiB"))
+        both, floor_both = one["briefgen build (pdf+pptx)"][0], one["floor: bare script (pdf+pptx)"][0]
+        rows.append(("1x: ratio briefgen / floor (pdf+pptx)", f"{both / floor_both:.2f}x", ""))
+
+        factors = [10] if args.quick else [10, 100]
+        cost: dict[tuple[int, str], float] = {}
+        for factor in factors:
+            root = scaled(factor, tmp)
+            res = medians({
+                "pdf": bg + ["build", str(root), "-f", "pdf", "-o", out, "-q"],
+                "pptx": bg + ["build", str(root), "-f", "pptx", "-o", out, "-q"],
+                "floor pptx": [py, str(FLOOR), str(root), out, "pptx"],
+                "floor pdf": [py, str(FLOOR), str(root), out, "pdf"],
+            }, 3)
+            n_pages = pages(Path(out) / f"{root.name}.pdf")
+            n_slides = slides(Path(out) / f"{root.name}.pptx")
+            for kind in ("pdf", "pptx", "floor pdf", "floor pptx"):
+                cost[(factor, kind)] = res[kind][0]
+            t_pdf, m_pdf = res["pdf"]
+            t_ppt, m_ppt = res["pptx"]
+            rows.append((f"{factor}x: briefgen pdf ({n_pages} pages)", f"{t_pdf:.2f} s",
+                         f"{m_pdf:.0f} MiB; {n_pages / t_pdf:.0f} pages/s"))
+            rows.append((f"{factor}x: floor: bare reportlab", f"{res['floor pdf'][0]:.2f} s", f"{res['floor pdf'][1]:.0f} MiB"))
+            rows.append((f"{factor}x: briefgen pptx ({n_slides} slides)", f"{t_ppt:.2f} s",
+                         f"{m_ppt:.0f} MiB; {n_slides / t_ppt:.0f} slides/s"))
+            rows.append((f"{factor}x: floor: bare python-pptx", f"{res['floor pptx'][0]:.2f} s",
+                         f"{res['floor pptx'][1]:.0f} MiB"))
+        if 100 in factors:
+            for kind in ("pdf", "pptx", "floor pptx"):
+                rows.append((f"growth 100x / 10x: {kind}", f"{cost[(100, kind)] / cost[(10, kind)]:.1f}x", ""))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {sys.platform}")
+    print(f"| {'case'.ljust(width)} | median | notes |")
+    print(f"| {'-' * width} | ------ | ----- |")
+    for name, value, note in rows:
+        print(f"| {name.ljust(width)} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
