@@ -73,27 +73,42 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
         raise UsageError(f"unknown page size '{page_size}': use {', '.join(PAGE_SIZES)}")
     if slide_size is not None and slide_size not in SLIDE_SIZES:
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
-    chosen, theme = prepare(briefing, sections=sections, exclude=exclude, preset=preset, style=style,
-                            content_dir=content_dir)
-    result = BuildResult(briefing=chosen, theme=theme)
-
-    def note(message: str) -> None:
-        result.notes.append(message)
-        log.info(message)
-        if on_note:
-            on_note(message)
-
-    if output_file:
-        base = Path(output_file)
-        base = base.with_suffix("") if base.suffix.lower() in (".pdf", ".pptx") else base
-    else:
-        base = Path(output_dir) / output_stem(chosen)
     kinds = fmt.expand()
-    jobs = {
-        "pdf": lambda: _render_pdf(chosen, theme, page_size, bleed, cmyk, draft),
-        "pptx": lambda: _render_pptx(chosen, theme, slide_size),
-    }
-    outputs = _render_in_parallel({k: jobs[k] for k in kinds}, note)
+
+    def prep() -> tuple[Briefing, Theme]:
+        return prepare(briefing, sections=sections, exclude=exclude, preset=preset, style=style,
+                       content_dir=content_dir)
+
+    # With both formats on a multi-core Linux machine the deck starts at once in a forked child that
+    # prepares its own copy of the model: loading content and importing python-pptx then overlap the
+    # parent's work instead of coming before it. BRIEFGEN_NO_FORK=1 keeps everything in one process.
+    child = _Forked(lambda: _render_pptx(*prep(), slide_size)) if len(kinds) == 2 and _can_fork() else None
+    try:
+        chosen, theme = prep()
+        result = BuildResult(briefing=chosen, theme=theme)
+
+        def note(message: str) -> None:
+            result.notes.append(message)
+            log.info(message)
+            if on_note:
+                on_note(message)
+
+        if output_file:
+            base = Path(output_file)
+            base = base.with_suffix("") if base.suffix.lower() in (".pdf", ".pptx") else base
+        else:
+            base = Path(output_dir) / output_stem(chosen)
+        outputs: dict[str, bytes] = {}
+        for kind in kinds:
+            if kind == "pdf":
+                outputs[kind], notes = _render_pdf(chosen, theme, page_size, bleed, cmyk, draft)
+            else:
+                outputs[kind], notes = child.result() if child else _render_pptx(chosen, theme, slide_size)
+            for n in notes:
+                note(n)
+    finally:
+        if child:
+            child.close()
     rendered = [(base.with_name(base.name + "." + kind), outputs[kind]) for kind in kinds]
     write_all_atomic(rendered)
     result.files.extend(path for path, _ in rendered)
@@ -189,55 +204,44 @@ def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, l
     return render_pptx(plan), notes
 
 
-def _render_in_parallel(jobs: dict[str, Callable[[], tuple[bytes, list[str]]]],
-                        note: Callable[[str], None]) -> dict[str, bytes]:
-    """Each job's bytes; with two jobs on a multi-core Linux machine, the second runs in a forked child.
+class _Forked:
+    """A function run in a forked child; ``result()`` gives its return value or raises what stopped it."""
 
-    The PDF and the deck share nothing after the model is built, and each spends
-    most of its time in its own library, so on two cores the build takes about as
-    long as the slower of the two. The child inherits the loaded model (fork), and
-    sends back its bytes and notes, or the problems that stopped it.
-    """
-    kinds = list(jobs)
-    if len(kinds) < 2 or not _can_fork():
-        out = {}
-        for kind in kinds:
-            data, notes = jobs[kind]()
-            for n in notes:
-                note(n)
-            out[kind] = data
-        return out
-    import multiprocessing as mp
+    def __init__(self, fn: Callable[[], object]):
+        import multiprocessing as mp
 
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    second = kinds[1]
+        ctx = mp.get_context("fork")
+        self._receive, send = ctx.Pipe(duplex=False)
 
-    def child() -> None:
-        try:
-            send.send(("ok",) + jobs[second]())
-        except BriefgenError as exc:
-            send.send(("problems", type(exc).__name__, exc.problems))
-        except BaseException as exc:  # anything else is reported by the parent as an internal error
-            send.send(("crash", f"{type(exc).__name__}: {exc}", None))
-        finally:
-            send.close()
+        def target() -> None:
+            try:
+                send.send(("ok", fn()))
+            except BriefgenError as exc:
+                send.send(("problems", (type(exc).__name__, exc.problems)))
+            except BaseException as exc:  # reported by the parent as an internal error
+                send.send(("crash", f"{type(exc).__name__}: {exc}"))
+            finally:
+                send.close()
 
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    send.close()
-    try:
-        first_data, first_notes = jobs[kinds[0]]()
-        message = receive.recv()
-    finally:
-        proc.join()
-    if message[0] == "problems":
-        raise _ERRORS.get(message[1], BriefgenError)(message[2])
-    if message[0] == "crash":
-        raise RuntimeError(message[1])
-    for n in first_notes + message[2]:
-        note(n)
-    return {kinds[0]: first_data, second: message[1]}
+        self._proc = ctx.Process(target=target, daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self):
+        kind, payload = self._receive.recv()
+        self._proc.join()
+        if kind == "problems":
+            raise _ERRORS.get(payload[0], BriefgenError)(payload[1])
+        if kind == "crash":
+            raise RuntimeError(payload)
+        return payload
+
+    def close(self) -> None:
+        """Stop the child if its result was never asked for (the parent failed first)."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._receive.close()
 
 
 def _can_fork() -> bool:

@@ -8,6 +8,7 @@ a variable holding ``**x**`` prints two asterisks, never bold.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import signal
 import threading
@@ -15,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ContentError, Problem
 
@@ -44,19 +43,28 @@ def _finalizer(escape: bool) -> Callable[[Any], Any]:
 MAX_SEQUENCE = 1_000_000  # characters or items one template expression may build
 
 
-class _BoundedSandbox(SandboxedEnvironment):
-    """The sandbox, plus limits on ``*`` and ``**`` so one expression cannot take all memory or time."""
+@functools.lru_cache(maxsize=1)
+def _sandbox_class():
+    """The sandbox class, built on first use: most briefings have no template syntax, and then Jinja2
+    is never imported."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
-    intercepted_binops = frozenset(["*", "**"])
+    class BoundedSandbox(SandboxedEnvironment):
+        """The sandbox, plus limits on ``*`` and ``**`` so one expression cannot take all memory or time."""
 
-    def call_binop(self, context, operator, left, right):
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
-                    raise jinja2.exceptions.SecurityError("repetition builds too large a value")
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
-            raise jinja2.exceptions.SecurityError("exponent too large")
-        return super().call_binop(context, operator, left, right)
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                        raise jinja2.exceptions.SecurityError("repetition builds too large a value")
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
+                raise jinja2.exceptions.SecurityError("exponent too large")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
 
 
 class Templater:
@@ -68,15 +76,16 @@ class Templater:
 
     def __init__(self, context: dict[str, Any]):
         self.context = context
-        self._envs = {
-            escape: _BoundedSandbox(
-                undefined=jinja2.StrictUndefined,
-                autoescape=False,
-                finalize=_finalizer(escape),
-                keep_trailing_newline=True,
-            )
-            for escape in (True, False)
-        }
+        self._envs: dict[bool, Any] = {}
+
+    def _env(self, markdown: bool):
+        if markdown not in self._envs:
+            import jinja2
+
+            self._envs[markdown] = _sandbox_class()(
+                undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalizer(markdown),
+                keep_trailing_newline=True)
+        return self._envs[markdown]
 
     def render(self, text: str, *, file: Path, field: str, line: int | None = None,
                markdown: bool, extra: dict[str, Any] | None = None) -> str:
@@ -87,7 +96,9 @@ class Templater:
         """
         if not _HAS_SYNTAX.search(text):
             return text
-        env = self._envs[markdown]
+        import jinja2
+
+        env = self._env(markdown)
         ctx = self.context if not extra else {**self.context, **extra}
         try:
             out = _bounded(env.from_string(text), ctx)

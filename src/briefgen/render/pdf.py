@@ -59,31 +59,78 @@ def _font_name(path) -> str:
     return "bg-" + path.stem
 
 
-def _register_fonts(theme: Theme) -> dict[str, dict[tuple[bool, bool], str]]:
-    """reportlab names for every role and face; each TrueType file is registered once per process."""
+def _needed_faces(briefing: Briefing, theme: Theme) -> set[tuple[str, bool, bool]]:
+    """The (role, bold, italic) faces this PDF can draw with; parsing a TrueType file costs ~10 ms, so only
+    these are registered."""
+    faces = {(ts.font, ts.bold, ts.italic) for name, ts in theme.text.items()
+             if not name.startswith("slide_") and name != "code"}
+    faces.add((theme.text["chart_label"].font, theme.text["chart_label"].bold, True))  # chart units
+    combos: set[tuple[bool, bool]] = set()
+    code = False
+
+    def walk(blocks):
+        nonlocal code
+        for blk in blocks:
+            runs = getattr(blk, "runs", None)
+            if runs:
+                yield runs
+            for item in getattr(blk, "items", ()):
+                yield from walk(item.blocks)
+            yield from walk(getattr(blk, "blocks", ()))
+            if isinstance(blk, Table):
+                yield from blk.header
+                yield from (cell for row in blk.rows for cell in row)
+            if isinstance(blk, CodeBlock):
+                code = True
+
+    for section in briefing.sections:
+        for runs in [*walk(section.blocks), *section.key_points]:
+            for r in runs:
+                combos.add((r.bold, r.italic))
+                code = code or r.code
+    for name in ("body", "bullet", "key_point", "table_cell", "table_header", "quote", "h2", "h3", "toc_entry"):
+        ts = theme.text[name]
+        faces.update((ts.font, ts.bold or b, ts.italic or i) for b, i in combos)
+    if code:
+        ts = theme.text["code"]
+        faces.update((ts.font, ts.bold or b, ts.italic or i) for b, i in combos | {(False, False)})
+    if FALLBACK_ROLE in theme.fonts:
+        faces.add((FALLBACK_ROLE, False, False))  # key-point squares and characters the text fonts lack
+    return faces
+
+
+def _register_fonts(theme: Theme, needed: set[tuple[str, bool, bool]]) -> dict[str, dict[tuple[bool, bool], str]]:
+    """reportlab names for every role and face; each needed TrueType file is registered once per process.
+
+    A face that is not needed (and was not registered before) stands in as its
+    role's regular face, so that every name handed out is usable.
+    """
+    from reportlab.lib.fonts import addMapping
+
     registered = set(pdfmetrics.getRegisteredFontNames())
     names: dict[str, dict[tuple[bool, bool], str]] = {}
     for role, font in theme.fonts.items():
+        want = {(b, i) for r, b, i in needed if r == role}
+        if not want:
+            continue
+        want.add((False, False))
         faces = {}
         for attr, bold, italic in _FACES:
             path = getattr(font, attr)
             name = _font_name(path)
-            if name not in registered:
+            if name not in registered and (bold, italic) in want:
                 try:
                     pdfmetrics.registerFont(TTFont(name, str(path)))
                 except Exception as exc:
                     raise RenderError(f"{path}: cannot use this font file: {exc}") from None
                 registered.add(name)
             faces[(bold, italic)] = name
-        family = "bg-family-" + "-".join(faces[k] for k in sorted(faces))
-        if family not in registered:
-            pdfmetrics.registerFontFamily(family, normal=faces[(False, False)], bold=faces[(True, False)],
-                                          italic=faces[(False, True)], boldItalic=faces[(True, True)])
-            for name in set(faces.values()):
-                # map each face back to its family so <b>/<i> inside a run find the right file
-                from reportlab.lib.fonts import addMapping
-                for (b, i), face in faces.items():
-                    addMapping(name, b, i, face)
+        regular = faces[(False, False)]
+        faces = {k: (v if v in registered else regular) for k, v in faces.items()}
+        for face in set(faces.values()):
+            # each face maps back to its family, so <b> and <i> inside a run find the right file
+            for (b, i), target in faces.items():
+                addMapping(face, b, i, target)
         names[role] = faces
     return names
 
@@ -161,7 +208,7 @@ class _PdfBuilder:
         self.page_w, self.page_h = PAGE_SIZES[options.page_size] if options.page_size else theme.page_size
         self.m = theme.margins
         self.frame_w = self.page_w - self.m["left"] - self.m["right"]
-        self.fonts = _register_fonts(theme)
+        self.fonts = _register_fonts(theme, _needed_faces(briefing, theme))
         self.body_metrics = metrics(theme.fonts["body"].regular)
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
         self._covers = {role: metrics(theme.fonts[role].regular) for role in theme.fonts}
