@@ -32,6 +32,14 @@ class FontMetrics:
     def covers(self, ch: str) -> bool:
         return ord(ch) in self.widths
 
+    @property
+    def charset(self) -> frozenset[str]:
+        """Every character the font maps, for set arithmetic over whole strings."""
+        cached = self.__dict__.get("_charset")
+        if cached is None:
+            cached = self.__dict__["_charset"] = frozenset(map(chr, self.widths))
+        return cached
+
     def width(self, text: str, size: float) -> float:
         """The advance width of ``text`` set at ``size`` points, in points (no kerning)."""
         w = self.widths

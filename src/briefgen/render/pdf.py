@@ -35,6 +35,7 @@ from ..theme import PAGE_SIZES, TextStyle, Theme
 from .common import column_alignments, format_number, needs_total, number_format, running_text, wrap_words
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_WHITESPACE = frozenset("\n\t \u00a0")
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
@@ -282,7 +283,7 @@ class _PdfBuilder:
 
     def _escape_with_fallback(self, text: str, role: str) -> str:
         face = self._covers[role]
-        if self.fallback_name is None or all(face.covers(c) or c in "\n\t" for c in text):
+        if self.fallback_name is None or not (set(text) - face.charset - _WHITESPACE):
             return escape(text).replace("\n", "<br/>")
         out = []
         for c in text:
