@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ContentError, Problem, ProblemCollector
 from .markdown import MarkdownConverter
 from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
+from .schema import keys_at
 from .templating import Templater
 from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
 
@@ -181,7 +182,7 @@ def validation_problems(exc: ValidationError, located: Located, prefix: tuple = 
         elif typ == "extra_forbidden":
             key = loc[-1]
             msg = f"unknown key '{key}'"
-            model_fields = _known_keys(located, loc)
+            model_fields = keys_at(getattr(located, "schema", None), loc)
             close = difflib.get_close_matches(str(key), model_fields, n=1) if model_fields else []
             if close:
                 msg += f"; did you mean '{close[0]}'?"
@@ -206,33 +207,6 @@ def validation_problems(exc: ValidationError, located: Located, prefix: tuple = 
         line, col = located.where(loc_for_line)
         out.append(Problem(msg, file=located.file, line=line, column=col, field=field_name(loc)))
     return out
-
-
-def _known_keys(located: Located, loc: tuple) -> list[str]:
-    """The keys a schema accepts at the place ``loc`` points into (for 'did you mean')."""
-    model: Any = located.schema if hasattr(located, "schema") else None
-    for part in loc[:-1]:
-        if model is None:
-            return []
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return []
-        model = _model_of(info.annotation)
-    return list(model.model_fields) if model is not None else []
-
-
-def _model_of(annotation) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        m = _model_of(arg)
-        if m is not None:
-            return m
-    return None
 
 
 def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollector) -> Any:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import Problem, ProblemCollector, StyleError
+from .schema import keys_at
 from .units import Length
 from .yamlsrc import Located, field_name, load_yaml
 
@@ -375,7 +376,7 @@ def load_theme(ref: str | Path | None = None) -> Theme:
             loc = tuple(err["loc"])
             if err["type"] == "extra_forbidden":
                 msg = f"unknown key '{loc[-1]}'"
-                close = difflib.get_close_matches(str(loc[-1]), _keys_at(loc), n=1)
+                close = difflib.get_close_matches(str(loc[-1]), keys_at(StyleIn, loc), n=1)
                 if close:
                     msg += f"; did you mean '{close[0]}'?"
             elif err["type"] == "missing":
@@ -388,36 +389,6 @@ def load_theme(ref: str | Path | None = None) -> Theme:
     problems.raise_if_any(StyleError)
     assert theme is not None
     return theme
-
-
-def _keys_at(loc: tuple) -> list[str]:
-    model: Any = StyleIn
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if model is TextStyleIn or model is FontIn:
-            continue
-        info = getattr(model, "model_fields", {}).get(part)
-        if info is None:
-            if model is StyleIn:
-                return []
-            continue
-        model = _model_in(info.annotation)
-        if model is None:
-            return []
-    return list(model.model_fields) if model is not None else []
-
-
-def _model_in(annotation) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        m = _model_in(arg)
-        if m is not None:
-            return m
-    return None
 
 
 def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollector) -> Theme | None:

@@ -91,3 +91,14 @@ def _fit_prefix(word: str, width: float, measure) -> int:
         else:
             hi = mid - 1
     return max(1, lo)
+
+
+def share_widths(natural: list[float], available: float) -> list[float]:
+    """Column widths: the natural ones if they fit; else narrow columns keep theirs and wide ones share the rest."""
+    if sum(natural) <= available:
+        return natural
+    floor = available / len(natural)
+    fixed = [w if w <= floor else None for w in natural]
+    rest = available - sum(w for w in fixed if w)
+    wide = [w for w, f in zip(natural, fixed) if f is None]
+    return [f if f is not None else rest * w / sum(wide) for w, f in zip(natural, fixed)]

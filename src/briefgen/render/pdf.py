@@ -32,7 +32,8 @@ from ..fonts import FALLBACK_ROLE, metrics
 from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, ListItem,
                      Paragraph as MParagraph, Quote, Run, Section, Table)
 from ..theme import PAGE_SIZES, TextStyle, Theme
-from .common import column_alignments, format_number, needs_total, number_format, running_text, wrap_words
+from .common import (column_alignments, format_number, needs_total, number_format, running_text, share_widths,
+                     wrap_words)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _WHITESPACE = frozenset("\n\t \u00a0")
@@ -535,15 +536,7 @@ class _PdfBuilder:
             texts = ["".join(r.text for r in block.header[c])] + [
                 "".join(r.text for r in row[c]) for row in block.rows if c < len(row)]
             natural.append(max((m.width(x, ts.size) for x in texts), default=0) + self.t.fact_box.padding * 1.5 + 2)
-        total = sum(natural)
-        if total <= self.frame_w:
-            return natural
-        # give narrow columns what they need and share the rest among the wide ones
-        floor = self.frame_w / ncols
-        fixed = [w if w <= floor else None for w in natural]
-        rest = self.frame_w - sum(w for w in fixed if w)
-        wide = [w for w, f in zip(natural, fixed) if f is None]
-        return [f if f is not None else rest * w / sum(wide) for w, f in zip(natural, fixed)]
+        return share_widths(natural, self.frame_w)
 
     def render_image(self, block: Image, section: Section) -> list:
         from PIL import Image as PILImage
@@ -688,8 +681,8 @@ class _PdfBuilder:
                 c.categoryAxis.labels.boxAnchor = "e"
                 c.barLabels.boxAnchor = "w"
                 c.barLabels.dx = 3
-            elif chart.type == "column":
-                c = VerticalBarChart()
+            else:  # column and line charts share the vertical layout
+                c = VerticalBarChart() if chart.type == "column" else HorizontalLineChart()
                 val_w = measure(format_number(max(values), fmt)) + 10
                 slot = (width - val_w) / len(chart.categories)
                 cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
@@ -697,17 +690,10 @@ class _PdfBuilder:
                 c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
                 c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
                 c.categoryAxis.labels.boxAnchor = "n"
+            if chart.type == "column":
                 c.barLabels.boxAnchor = "s"
                 c.barLabels.dy = 3
-            else:
-                c = HorizontalLineChart()
-                val_w = measure(format_number(max(values), fmt)) + 10
-                slot = (width - val_w) / len(chart.categories)
-                cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
-                lines = max(x.count("\n") + 1 for x in cat_labels)
-                c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
-                c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
-                c.categoryAxis.labels.boxAnchor = "n"
+            elif chart.type == "line":
                 for i in range(len(chart.series)):
                     c.lines[i].strokeColor = palette[i % len(palette)]
                     c.lines[i].strokeWidth = 2
@@ -750,9 +736,9 @@ class _PdfBuilder:
                            if chart.type != "bar" else label.leading * 0.4 + legend_h, unit_text,
                            fontName=self.font(label, italic=True), fontSize=label.size,
                            fillColor=self.color(label.color), textAnchor="end" if chart.type == "bar" else "start")
-                if chart.type != "bar":
-                    s.x = c.x - 6
-                    s.textAnchor = "end"
+                if chart.type != "bar":  # above the value axis, from the frame's left edge (never in the margin)
+                    s.x = 0
+                    s.textAnchor = "start"
                     s.y = c.y + c.height + label.leading * 0.5
                 d.add(s)
             if len(chart.series) > 1:

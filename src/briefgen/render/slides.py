@@ -19,7 +19,7 @@ from ..model import (Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inl
                      Table, plain)
 from ..theme import TextStyle, Theme
 from ..units import Length
-from .common import column_alignments, wrap_words
+from .common import column_alignments, share_widths, wrap_words
 
 SHRINK_STEP = 1.0  # points per step when shrinking text toward the style's minimum
 COVER_TITLE_SCALE = 1.4  # the title slide sets the briefing title this much larger than slide titles
@@ -595,14 +595,7 @@ class _Planner:
         for c in range(ncols):
             texts = [plain(table.header[c])] + [plain(r[c]) for r in table.rows if c < len(r)]
             natural.append(max(measure(x) for x in texts) + 2 * pad + 4)
-        total = sum(natural)
-        if total <= self.content_w:
-            return natural
-        floor = self.content_w / ncols
-        fixed = [w if w <= floor else None for w in natural]
-        rest = self.content_w - sum(w for w in fixed if w)
-        wide = [w for w, f in zip(natural, fixed) if f is None]
-        return [f if f is not None else rest * w / sum(wide) for w, f in zip(natural, fixed)]
+        return share_widths(natural, self.content_w)
 
     def image_slide(self, section: Section, image: Image, notes: str) -> None:
         from PIL import Image as PILImage
