@@ -175,13 +175,10 @@ def main() -> None:
 
     By the time a command returns, every output is written, renamed and closed;
     what is left is freeing memory that the operating system reclaims anyway,
-    which takes about as long as rendering a PDF page. A build makes many
-    short-lived objects, so the cyclic collector also runs less often.
+    which takes about as long as rendering a PDF page.
     """
-    import gc
     import os
 
-    gc.set_threshold(50_000, 20, 100)
     try:
         app()
         code = 0

@@ -55,9 +55,34 @@ def render_pptx(plan: SlidePlan) -> bytes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
             slide.notes_slide.notes_text_frame.text = planned.notes
+        _freeze(slide)
     buf = io.BytesIO()
     prs.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _freeze(slide) -> None:
+    """Serialise a finished slide (and its notes) now and keep only the bytes.
+
+    python-pptx keeps every slide as a live lxml tree until the deck is saved,
+    about 100 KB a slide; the XML it will write is a tenth of that. A finished
+    slide is never touched again, so its part becomes a plain part holding the
+    serialised XML, exactly what saving would have produced from the tree. Its
+    relationships stay as they are.
+    """
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.package import Part
+
+    parts = [slide.part]
+    if slide.has_notes_slide:
+        parts.append(slide.notes_slide.part)
+    for part in parts:
+        blob = serialize_part_xml(part._element)
+        keep = {k: v for k, v in part.__dict__.items() if k in ("_partname", "_content_type", "_package", "_rels")}
+        part.__dict__.clear()  # also drops cached views of the tree (the Slide object, its shapes)
+        part.__dict__.update(keep)
+        part.__class__ = Part
+        part._blob = blob
 
 
 def _count_partnames(package) -> None:
