@@ -126,6 +126,7 @@ def main() -> None:
             }, 3)
             n_pages = pages(Path(out) / f"{root.name}.pdf")
             n_slides = slides(Path(out) / f"{root.name}.pptx")
+            floor_slides = slides(Path(out) / "floor.pptx")
             for kind in ("pdf", "pptx", "floor pdf", "floor pptx"):
                 cost[(factor, kind)] = res[kind][0]
             t_pdf, m_pdf = res["pdf"]
@@ -135,8 +136,9 @@ def main() -> None:
             rows.append((f"{factor}x: floor: bare reportlab", f"{res['floor pdf'][0]:.2f} s", f"{res['floor pdf'][1]:.0f} MiB"))
             rows.append((f"{factor}x: briefgen pptx ({n_slides} slides)", f"{t_ppt:.2f} s",
                          f"{m_ppt:.0f} MiB; {n_slides / t_ppt:.0f} slides/s"))
-            rows.append((f"{factor}x: floor: bare python-pptx", f"{res['floor pptx'][0]:.2f} s",
-                         f"{res['floor pptx'][1]:.0f} MiB"))
+            t_floor, m_floor = res["floor pptx"]
+            rows.append((f"{factor}x: floor: bare python-pptx ({floor_slides} slides)", f"{t_floor:.2f} s",
+                         f"{m_floor:.0f} MiB; {floor_slides / t_floor:.0f} slides/s"))
         if 100 in factors:
             for kind in ("pdf", "pptx", "floor pptx"):
                 rows.append((f"growth 100x / 10x: {kind}", f"{cost[(100, kind)] / cost[(10, kind)]:.1f}x", ""))
