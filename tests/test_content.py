@@ -198,3 +198,14 @@ def test_crlf_bom_and_decomposed_text_are_normalised(make_briefing):
     (root / "sections" / "a.md").write_bytes("\ufeff---\r\ntitle: Cafe\u0301\r\n---\r\nLine\r\n".encode())
     s = load_briefing(root).sections[0]
     assert s.title == "Café" and plain(s.blocks[0].runs) == "Line"
+
+
+@pytest.mark.parametrize("front, field", [
+    ("title: '  '\n", "title"),
+    ("title: A\nkey_points: ['', x]\n", "key_points[0]"),
+    ("title: A\nfacts: [{value: \"\\n\", label: x}]\n", "facts[0].value"),
+])
+def test_blank_text_where_text_is_required_is_an_error(make_briefing, front, field):
+    root = make_briefing("title: x\nsections: [a]\n", {"a": f"---\n{front}---\nBody.\n"})
+    (msg,) = _problems(root)
+    assert f"{field}: must not be empty" in msg

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ContentError, Problem, ProblemCollector
 from .markdown import MarkdownConverter
@@ -31,17 +31,25 @@ DEFAULT_BRIEFING = "us-mexico"
 
 
 # -- schemas ----------------------------------------------------------------------------
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only white space")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
 class SourceIn(_Closed):
-    title: str
+    title: Text
     url: str | None = None
 
 
 class BriefingIn(_Closed):
-    title: str
+    title: Text
     subtitle: str | None = None
     issuer: str | None = None
     date: dt.date | None = None
@@ -66,8 +74,8 @@ class BriefingIn(_Closed):
 
 
 class FactIn(_Closed):
-    value: str
-    label: str
+    value: Text
+    label: Text
 
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -80,7 +88,7 @@ class SeriesIn(_Closed):
 
 class ChartIn(_Closed):
     type: Literal["bar", "column", "pie", "line"]
-    title: str
+    title: Text
     unit: str | None = None
     source: str | None = None
     categories: Annotated[list[str], Field(min_length=1)]
@@ -104,8 +112,8 @@ class ChartIn(_Closed):
 
 
 class SectionIn(_Closed):
-    title: str
-    key_points: list[str] = []
+    title: Text
+    key_points: list[Text] = []
     facts: list[FactIn] = []
     chart: ChartIn | None = None
     notes: str | None = None

@@ -594,7 +594,7 @@ class _PdfBuilder:
         # one size for every value in the row, small enough that no word of any value has to break
         vs = t.text["fact_value"]
         m = metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
-        widest = max(m.width(w, 1.0) for f in facts for w in f.value.split())
+        widest = max((m.width(w, 1.0) for f in facts for w in f.value.split()), default=0.0)
         size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, 1e-6))
         size = max(size, t.text["body"].size)
         value_style = {"fontSize": size, "leading": vs.leading * size / vs.size}
