@@ -217,3 +217,11 @@ def test_marking_is_on_every_slide_top_and_bottom(make_briefing, tmp_path):
         tops = sorted(sh.top for sh in marks)
         assert len(marks) == 2, f"slide {n}"
         assert tops[0] == 0 and tops[1] + marks[1].height == prs.slide_height
+
+
+def test_shapes_refer_to_theme_colours_so_editing_the_theme_recolours_the_deck(built):
+    with zipfile.ZipFile(built["pptx"]) as z:
+        divider = z.read("ppt/slides/slide3.xml").decode()  # the first section divider
+        key_points = z.read("ppt/slides/slide4.xml").decode()
+    assert '<a:schemeClr val="tx2"/>' in divider  # the primary fill behind the section title
+    assert '<a:schemeClr val="tx1"/>' in key_points  # body text

@@ -49,8 +49,10 @@ def render_pptx(plan: SlidePlan) -> bytes:
     _write_properties(prs, plan)
     layout = prs.slide_layouts[_BLANK_LAYOUT]
     add_slide = _slide_adder(prs)
+    scheme = _scheme(plan)
     for planned in plan.slides:
         slide = add_slide(layout)
+        slide._briefgen_scheme = scheme
         for box in planned.boxes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
@@ -170,14 +172,33 @@ def _xfrm(x: float, y: float, w: float, h: float) -> str:
     return f'<a:xfrm><a:off x="{emu(x)}" y="{emu(y)}"/><a:ext cx="{emu(w)}" cy="{emu(h)}"/></a:xfrm>'
 
 
-def _fill(color: str | None) -> str:
-    return f'<a:solidFill><a:srgbClr val="{color.lstrip("#")}"/></a:solidFill>' if color else "<a:noFill/>"
+_SLIDE_SLOT = {"dk2": "tx2", "dk1": "tx1", "lt1": "bg1", "lt2": "bg2", **{f"accent{i}": f"accent{i}" for i in range(1, 7)}}
+
+
+def _scheme(plan: SlidePlan) -> dict[str, str]:
+    """Hex colour -> the theme slot a slide refers to it by (first slot wins when two slots share a colour)."""
+    out: dict[str, str] = {}
+    for slot, name in _SLIDE_SLOT.items():
+        hexv = plan.theme_colors.get(slot)
+        if hexv:
+            out.setdefault(hexv.upper(), name)
+    return out
+
+
+def _clr(slide, color: str) -> str:
+    """A colour as a theme reference when the theme has it, so that changing the theme recolours the deck."""
+    slot = slide._briefgen_scheme.get(color.upper())
+    return f'<a:schemeClr val="{slot}"/>' if slot else f'<a:srgbClr val="{color.lstrip("#")}"/>'
+
+
+def _fill(slide, color: str | None) -> str:
+    return f"<a:solidFill>{_clr(slide, color)}</a:solidFill>" if color else "<a:noFill/>"
 
 
 def _draw_rect(slide, box: Rect) -> None:
     xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}/><p:cNvSpPr/>'
            f'<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}<a:prstGeom prst="rect"><a:avLst/>'
-           f'</a:prstGeom>{_fill(box.fill)}<a:ln><a:noFill/></a:ln></p:spPr></p:sp>')
+           f'</a:prstGeom>{_fill(slide, box.fill)}<a:ln><a:noFill/></a:ln></p:spPr></p:sp>')
     slide.shapes._spTree.append(parse_xml(xml))
 
 
@@ -185,7 +206,7 @@ def _draw_text(slide, box: TextBox) -> None:
     paragraphs = "".join(_paragraph_xml(slide, para) for para in box.paragraphs)
     xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}/>'
            f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}'
-           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{_fill(box.fill)}</p:spPr>'
+           f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{_fill(slide, box.fill)}</p:spPr>'
            f'<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="{_ANCHOR_XML[box.anchor]}"'
            f' rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paragraphs}</p:txBody></p:sp>')
     slide.shapes._spTree.append(parse_xml(xml))
@@ -196,10 +217,9 @@ def _paragraph_xml(slide, para: TextPara) -> str:
     spacing = (f'<a:lnSpc><a:spcPts val="{round(para.line_height * 100)}"/></a:lnSpc>'
                f'<a:spcBef><a:spcPts val="0"/></a:spcBef>'
                f'<a:spcAft><a:spcPts val="{round(para.space_after * 100)}"/></a:spcAft>')
-    color = para.color.lstrip("#")
     if para.bullet:
         ppr = (f'<a:pPr marL="{emu(para.indent)}" indent="{-emu(para.indent)}" algn="{_ALGN[para.align]}">{spacing}'
-               f'<a:buClr><a:srgbClr val="{color}"/></a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
+               f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
                f'<a:buChar char={quoteattr(para.bullet)}/></a:pPr>')
     else:
         ppr = f'<a:pPr algn="{_ALGN[para.align]}">{spacing}<a:buNone/></a:pPr>'
@@ -215,7 +235,7 @@ def _paragraph_xml(slide, para: TextPara) -> str:
             rid = slide.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{rid}"/>'
         face = quoteattr(para.family)
-        runs.append(f'<a:r><a:rPr {attrs} dirty="0">{_fill(para.color)}<a:latin typeface={face}/>'
+        runs.append(f'<a:r><a:rPr {attrs} dirty="0">{_fill(slide, para.color)}<a:latin typeface={face}/>'
                     f'<a:cs typeface={face}/>{link}</a:rPr><a:t>{escape(text)}</a:t></a:r>')
     end = f'<a:endParaRPr lang="en-US" sz="{size}" dirty="0"/>'
     return f"<a:p>{ppr}{''.join(runs)}{end}</a:p>"
