@@ -221,6 +221,10 @@ def _paragraph_xml(slide, para: TextPara) -> str:
         ppr = (f'<a:pPr marL="{emu(para.indent)}" indent="{-emu(para.indent)}" algn="{_ALGN[para.align]}">{spacing}'
                f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
                f'<a:buChar char={quoteattr(para.bullet)}/></a:pPr>')
+    elif para.number is not None:
+        ppr = (f'<a:pPr marL="{emu(para.indent)}" indent="{-emu(para.indent)}" algn="{_ALGN[para.align]}">{spacing}'
+               f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
+               f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/></a:pPr>')
     else:
         ppr = f'<a:pPr algn="{_ALGN[para.align]}">{spacing}<a:buNone/></a:pPr>'
     size = round(para.size * 100)

@@ -41,6 +41,7 @@ class TextPara:
     space_after: float
     lines: tuple[str, ...]
     bullet: str | None = None
+    number: int | None = None  # a numbered item (the number is PowerPoint's own auto-numbering)
     indent: float = 0.0
     upper: bool = False
 
@@ -191,8 +192,10 @@ class _Planner:
         m = metrics(font.file(ts.bold if bold is None else bold, ts.italic if italic is None else italic))
         return lambda s: m.width(s, size)
 
-    def para(self, runs: Inline | str, style: str, width: float, size: float | None = None, bullet: str | None = None,
-             color: str | None = None, space_after: float | None = None, align: str | None = None) -> TextPara:
+    def para(self, runs: Inline | str, style: str, width: float, size: float | None = None,
+             bullet: str | int | None = None, color: str | None = None, space_after: float | None = None,
+             align: str | None = None) -> TextPara:
+        """A measured paragraph; ``bullet`` is a bullet character, or an int for a numbered item."""
         ts = self.style(style)
         size = size or ts.size
         if isinstance(runs, str):
@@ -200,16 +203,22 @@ class _Planner:
         text = plain(runs)
         if ts.upper:
             text = text.upper()
-        indent = size * 0.9 if bullet else 0.0
         any_bold = ts.bold or any(r.bold for r in runs)
         measure = self.measure(ts, size, bold=any_bold)
+        number = bullet if isinstance(bullet, int) and not isinstance(bullet, bool) else None
+        if number is not None:
+            bullet = None
+            # a hanging indent wide enough for the number, so wrapped lines align with the text
+            indent = measure("0" * len(str(number)) + ".") + size * 0.5
+        else:
+            indent = size * 0.9 if bullet else 0.0
         # a 3% allowance: PowerPoint and LibreOffice kern a little differently from the raw advances
         lines = tuple(wrap_words(text, (width - indent) * 0.97, measure))
         scale = size / ts.size
         return TextPara(runs=runs, family=self.t.fonts[ts.font].family, size=size, line_height=ts.leading * scale,
                         bold=ts.bold, italic=ts.italic, color=color or ts.color, align=align or ts.align,
                         space_after=ts.space_after * scale if space_after is None else space_after, lines=lines,
-                        bullet=bullet, indent=indent, upper=ts.upper)
+                        bullet=bullet, number=number, indent=indent, upper=ts.upper)
 
     def fit_single(self, runs, style: str, width: float, height: float, max_lines: int | None = None,
                    what: str = "", start: float | None = None) -> TextPara:
@@ -360,14 +369,15 @@ class _Planner:
             label = b.labels["agenda"] + (f" {b.labels['continued']}" if n else "")
             slide = self.new_slide("agenda", label)
             self.title_box(slide, label)
-            cols = [chunk[:per_col], chunk[per_col:]] if len(chunk) > per_col else [chunk]
+            half = -(-len(chunk) // 2)  # two balanced columns when one would be too long
+            cols = [chunk[:half], chunk[half:]] if len(chunk) > per_col else [chunk]
             col_w = (self.content_w - self.margin) / len(cols) if len(cols) > 1 else self.content_w
             start = n * per_col * 2
             for c, col in enumerate(cols):
                 paras = []
                 for i, title in enumerate(col):
-                    number = start + c * per_col + i + 1
-                    paras.append(self.para(f"{number}.  {title}", "slide_agenda", col_w))
+                    number = start + c * len(cols[0]) + i + 1
+                    paras.append(self.para(title, "slide_agenda", col_w, bullet=number))
                 paras = self.fit_box(paras, "slide_agenda", col_w, self.body_h, "agenda")
                 slide.boxes.append(TextBox(self.content_x + c * (col_w + self.margin), self.body_y, col_w,
                                            self.body_h, tuple(paras), name="Agenda"))
@@ -378,7 +388,7 @@ class _Planner:
         size = ts.size
         while sum(p.height for p in paras) > height and size - SHRINK_STEP >= self.min_size:
             size -= SHRINK_STEP
-            paras = [self.para(p.runs, style, width, size, bullet=p.bullet) for p in paras]
+            paras = [self.para(p.runs, style, width, size, bullet=p.number or p.bullet) for p in paras]
         if size < ts.size:
             self.note(f"shrank {what} from {ts.size:g} pt to {size:g} pt to fit")
         return paras
@@ -409,7 +419,7 @@ class _Planner:
                 if isinstance(block, Paragraph):
                     items.append((block.runs, None))
                 elif isinstance(block, BulletList):
-                    items.extend((runs, "\u2022") for runs in _list_runs(block))
+                    items.extend(_list_items(block))
                 elif isinstance(block, Heading):
                     items.append((tuple(Run(r.text, True, r.italic, r.code, r.strike, r.href) for r in block.runs),
                                   None))
@@ -450,7 +460,7 @@ class _Planner:
             if p.height - p.space_after > height:
                 # one paragraph taller than the whole box: shrink it, then cut it between lines
                 p = self.fit_single(runs, "slide_body", width, height, what=f"a paragraph in '{_short(title)}'")
-                p = TextPara(**{**p.__dict__, "bullet": bullet, "indent": p.size * 0.9 if bullet else 0.0})
+                p = self.para(runs, "slide_body", width, p.size, bullet=bullet)  # measured again with its marker
                 if p.height > height:
                     pieces = self.split_lines(p, height)
                     self.note(f"split a long paragraph of '{_short(title)}' over {len(pieces)} slides")
@@ -483,7 +493,8 @@ class _Planner:
             lines = p.lines[k:k + per]
             runs = (Run(" ".join(lines)),)
             pieces.append(TextPara(**{**p.__dict__, "runs": runs, "lines": lines,
-                                      "bullet": p.bullet if k == 0 else None}))
+                                      "bullet": p.bullet if k == 0 else None,
+                                      "number": p.number if k == 0 else None}))
         return pieces
 
     def facts_slides(self, section: Section, notes: str) -> None:
@@ -627,15 +638,16 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
-def _list_runs(block: BulletList):
+def _list_items(block: BulletList):
+    """(runs, marker) for every paragraph of a list: a bullet character, or the item's number."""
     for i, item in enumerate(block.items):
-        prefix = f"{block.start + i}. " if block.ordered else ""
+        marker: str | int | None = block.start + i if block.ordered else "\u2022"
         for sub in item.blocks:
             if isinstance(sub, Paragraph):
-                yield ((Run(prefix),) if prefix else ()) + sub.runs
-                prefix = ""
+                yield sub.runs, marker
+                marker = None  # later paragraphs of the same item continue it
             elif isinstance(sub, BulletList):
-                yield from _list_runs(sub)
+                yield from _list_items(sub)
 
 
 def _quote_runs(block: Quote):
