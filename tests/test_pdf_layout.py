@@ -114,3 +114,30 @@ def test_numbers_in_tables_are_right_aligned(rich_pdf):
         right_edges = {round(w["x1"]) for w in amounts}
         assert len(amounts) > 3 and max(right_edges) - min(right_edges) <= 1, [
             (w["text"], round(w["x1"])) for w in amounts]
+
+
+def test_a_link_to_a_section_jumps_inside_the_document(make_briefing, tmp_path):
+    root = make_briefing("title: T\nsections: [a, b]\n",
+                         {"a": "---\ntitle: A\n---\nSee [the second part](#b).\n", "b": "---\ntitle: B\n---\nEnd.\n"})
+    (pdf,) = briefgen.build(root, format="pdf", output_dir=tmp_path).files
+    reader = pypdf.PdfReader(pdf)
+    links = [a.get_object() for p in reader.pages for a in (p.get("/Annots") or [])]
+    internal = [a for a in links if a.get("/Dest") is not None or a.get("/A", {}).get("/S") == "/GoTo"]
+    assert internal, links
+    dest = internal[0].get("/Dest") or internal[0]["/A"]["/D"]
+    page_ids = [p.indirect_reference.idnum for p in reader.pages]
+    assert dest[0].idnum in page_ids  # the link lands on a page of this document
+
+
+def test_image_alt_text_in_the_deck_is_the_description_not_the_path(tmp_path):
+    from pptx import Presentation
+
+    root = tmp_path / "img"
+    (root / "sections").mkdir(parents=True)
+    Image.new("RGB", (400, 300), "#336699").save(root / "map.png")
+    (root / "briefing.yaml").write_text("title: T\nsections: [a]\n")
+    (root / "sections" / "a.md").write_text("---\ntitle: A\n---\n![Map of the border region](map.png)\n")
+    (deck,) = briefgen.build(root, format="pptx", output_dir=tmp_path / "out").files
+    pics = [sh for s in Presentation(deck).slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pics) == 1
+    assert pics[0]._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") == "Map of the border region"
