@@ -75,15 +75,18 @@ def check_coverage(briefing: Briefing, theme) -> None:
     and its code point.
     """
     faces = [metrics(theme.fonts[r].regular) for r in ("body", "heading") if r in theme.fonts]
-    fallback = metrics(theme.fonts[FALLBACK_ROLE].regular) if FALLBACK_ROLE in theme.fonts else None
+    covered = frozenset.intersection(*(f.charset for f in faces)) if faces else frozenset()
+    fallback = None  # read only when the text fonts miss something
     missing: dict[str, tuple[str | None, str]] = {}
     checked: set[str] = set()
     for sid, fname, text in section_texts(briefing):
-        for ch in set(text) - checked:
+        for ch in set(text) - checked - covered:
             checked.add(ch)
             if ch in _IGNORED or ch.isspace():
                 continue
-            if all(f.covers(ch) for f in faces) or (fallback and fallback.covers(ch)):
+            if fallback is None and FALLBACK_ROLE in theme.fonts:
+                fallback = metrics(theme.fonts[FALLBACK_ROLE].regular)
+            if fallback is not None and fallback.covers(ch):
                 continue
             missing[ch] = (sid, fname)
     if missing:
