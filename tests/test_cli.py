@@ -167,3 +167,9 @@ def test_a_one_format_build_imports_only_its_renderer(tmp_path, fmt, absent):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert res.stdout.strip() == "False", res.stderr
+
+
+def test_output_file_names_both_outputs(tmp_path):
+    res = invoke("build", "--preset", "trade", "--output-file", str(tmp_path / "meeting" / "mtg.pdf"), "-q")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "meeting").iterdir()) == ["mtg.pdf", "mtg.pptx"]
