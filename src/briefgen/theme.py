@@ -238,15 +238,9 @@ class Theme:
 
 # -- finding and loading ------------------------------------------------------------------------
 def style_dirs() -> list[Path]:
-    """Where named styles are looked up: ./styles, then the styles shipped beside the package source."""
-    dirs = [Path("styles")]
-    shipped = PACKAGE_DIR.parent.parent / "styles"
-    if shipped.is_dir() and shipped.resolve() != Path("styles").resolve():
-        dirs.append(shipped)
-    bundled = PACKAGE_DIR / "styles"
-    if bundled.is_dir():
-        dirs.append(bundled)
-    return dirs
+    """Where named styles are looked up: ./styles first, then the styles shipped in the package
+    (``src/briefgen/styles`` links to the repository's ``styles/``, and wheels carry the files)."""
+    return [Path("styles"), PACKAGE_DIR / "styles"]
 
 
 def find_style(ref: str | Path | None, relative_to: Path | None = None) -> Path:
