@@ -110,6 +110,8 @@ def test_a_typo_in_a_style_exits_1_with_file_line_and_key(tmp_path):
     ("extends: formal\ntext:\n  h1: {size: -3}\n", "text.h1.size"),
     ("extends: formal\nfonts:\n  body: {family: X, regular: nosuch.ttf}\n", "font file 'nosuch.ttf' not found"),
     ("extends: formal\npage: {size: folio}\n", "unknown page size 'folio'"),
+    ("extends: formal\npage:\n  margins: {top: 2 inches}\n", "not a length"),
+    ("extends: formal\nslide: {margin: wide}\n", "not a length"),
     ("extends: nosuch\n", "parent style 'nosuch' not found"),
     ("extends: formal\ntext:\n  h1: {parent: h2}\n  h2: {parent: h1}\n", "parents loop"),
 ])

@@ -178,11 +178,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 # -- validation errors into problems --------------------------------------------------------
-def validation_problems(exc: ValidationError, located: Located, prefix: tuple = ()) -> list[Problem]:
+def validation_problems(exc: ValidationError, located: Located, schema: type[BaseModel]) -> list[Problem]:
     """One problem per pydantic error, with the line of the key it concerns."""
     out = []
     for err in exc.errors(include_url=False):
-        loc = prefix + tuple(err["loc"])
+        loc = tuple(err["loc"])
         typ = err["type"]
         if typ == "missing":
             msg = f"required key '{loc[-1]}' is missing"
@@ -190,7 +190,7 @@ def validation_problems(exc: ValidationError, located: Located, prefix: tuple = 
         elif typ == "extra_forbidden":
             key = loc[-1]
             msg = f"unknown key '{key}'"
-            model_fields = keys_at(getattr(located, "schema", None), loc)
+            model_fields = keys_at(schema, loc)
             close = difflib.get_close_matches(str(key), model_fields, n=1) if model_fields else []
             if close:
                 msg += f"; did you mean '{close[0]}'?"
@@ -218,7 +218,6 @@ def validation_problems(exc: ValidationError, located: Located, prefix: tuple = 
 
 
 def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollector) -> Any:
-    located.schema = schema  # type: ignore[attr-defined]
     if not isinstance(located.data, dict):
         line, _ = located.where(())
         problems.add("expected keys and values (a YAML mapping) here", file=located.file, line=line)
@@ -226,7 +225,7 @@ def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollec
     try:
         return schema.model_validate(located.data)
     except ValidationError as exc:
-        problems.extend(validation_problems(exc, located))
+        problems.extend(validation_problems(exc, located, schema))
         return None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ProblemCollector, StyleError
 from .schema import keys_at
@@ -45,6 +45,14 @@ class _Closed(BaseModel):
 
 
 Color = str  # a '#RRGGBB' value or the name of a palette colour; checked after merging
+
+
+def _length(value: str) -> str:
+    Length.parse(value)  # raises ValueError with the accepted forms
+    return value
+
+
+LengthText = Annotated[str, AfterValidator(_length)]  # "0.75in", "18mm", "12pt"
 
 
 class FontIn(_Closed):
@@ -85,9 +93,9 @@ class RunningIn(_Closed):
 
 
 class PageIn(_Closed):
-    size: str | list[str] = "letter"
-    margins: dict[Literal["top", "bottom", "left", "right"], str] = {}
-    bleed: str = "0.125in"
+    size: str | list[LengthText] = "letter"
+    margins: dict[Literal["top", "bottom", "left", "right"], LengthText] = {}
+    bleed: LengthText = "0.125in"
     header: RunningIn = RunningIn()
     footer: RunningIn = RunningIn()
     rule_width: Annotated[float, Field(ge=0, le=6)] = 0.5
@@ -104,19 +112,12 @@ class PageIn(_Closed):
     image_max_height: Annotated[float, Field(gt=40, le=800)] = 320
     logo_height: Annotated[float, Field(gt=4, le=200)] = 40
 
-    @field_validator("margins")
-    @classmethod
-    def _lengths(cls, v: dict) -> dict:
-        for key, val in v.items():
-            Length.parse(val)
-        return v
-
 
 class SlideIn(_Closed):
     size: Literal["16:9", "4:3"] = "16:9"
-    margin: str = "0.5in"
-    title_height: str = "1.0in"
-    footer_height: str = "0.35in"
+    margin: LengthText = "0.5in"
+    title_height: LengthText = "1.0in"
+    footer_height: LengthText = "0.35in"
     min_font_size: Annotated[float, Field(ge=6, le=60)] = 14
     max_bullets: Annotated[int, Field(ge=1, le=20)] = 6
     max_words: Annotated[int, Field(ge=5, le=200)] = 40
@@ -466,14 +467,7 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
             problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
         else:
             check_image(logo, spec.logo, lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
-    try:
-        slide_lengths = [Length.parse(v) for v in (spec.slide.margin, spec.slide.title_height,
-                                                   spec.slide.footer_height)]
-        del slide_lengths
-        bleed = Length.parse(spec.page.bleed).pt
-    except ValueError as exc:
-        problems.problems.append(merged.problem(("slide",), str(exc)))
-        bleed = 9.0
+    bleed = Length.parse(spec.page.bleed).pt
     if problems.problems:
         return None
     # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None

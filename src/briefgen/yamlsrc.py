@@ -22,7 +22,6 @@ try:  # the C parser is several times faster and composes the same node graph
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-Path_ = tuple  # a key path: ("sections", 2) or ("chart", "series", 0, "values")
 # C0 controls but tab and line feed, DEL, C1 controls, surrogates, noncharacters: text no one means to print
 BAD_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"

@@ -370,8 +370,8 @@ class _PdfBuilder:
             story.append(self.text_para(b.labels["contents"], "toc_title"))
             story.append(toc)
             story.append(Spacer(1, t.text["h1"].space_before / 2))
-        for i, section in enumerate(b.sections):
-            story.extend(self.render_section(section, i))
+        for section in b.sections:
+            story.extend(self.render_section(section))
         story.extend(self.sources())
         return story
 
@@ -427,7 +427,7 @@ class _PdfBuilder:
         return img
 
     # -- sections and blocks ----------------------------------------------------------------------
-    def render_section(self, section: Section, index: int) -> list:
+    def render_section(self, section: Section) -> list:
         heading = self.text_para(section.title, "h1", keepWithNext=1)
         out: list = [_SectionMark(section.id, section.title, 0, section.title), heading]
         if section.key_points:

@@ -435,7 +435,7 @@ class _Planner:
             self.chart_slide(section, section.chart, notes)
         for block in section.blocks:
             if isinstance(block, Table):
-                self.table_slides(section, block, notes)
+                self.table_slides(section, block)
             elif isinstance(block, Image):
                 self.image_slide(section, block, notes)
 
@@ -464,7 +464,7 @@ class _Planner:
                 if p.height > height:
                     pieces = self.split_lines(p, height)
                     self.note(f"split a long paragraph of '{_short(title)}' over {len(pieces)} slides")
-                    for k, piece in enumerate(pieces):
+                    for piece in pieces:
                         if current:
                             chunks.append([])
                             current = chunks[-1]
@@ -558,7 +558,7 @@ class _Planner:
             text_color=self.t.color("text"), grid_color=self.t.color("grid") if "grid" in self.t.colors
             else self.t.color("rule"), number_format=_excel_format(number_format(values)), alt=chart.title))
 
-    def table_slides(self, section: Section, table: Table, notes: str) -> None:
+    def table_slides(self, section: Section, table: Table) -> None:
         t = self.t
         ncols = max(len(table.header), 1)
         pad = t.fact_box.padding * 0.8
