@@ -79,8 +79,3 @@ def _stage(path: Path, data: bytes) -> str:
         os.unlink(tmp)
         raise
     return tmp
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file through a temporary file and a rename (see :func:`write_all_atomic`)."""
-    write_all_atomic([(Path(path), data)])
