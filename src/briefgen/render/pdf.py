@@ -893,8 +893,12 @@ class _Contents(Flowable):
     a second full layout pass for the same result.
     """
 
-    def __init__(self, builder: "_PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None):
+    def __init__(self, builder: "_PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None,
+                 heights: tuple[float, list[float]] | None = None):
         super().__init__()
+        # (text width, heights) of the last wrap: a long contents is split page after page, and each
+        # part would otherwise wrap every remaining entry again
+        self._wrapped = heights
         self.builder = builder
         ts = builder.t.text["toc_entry"]
         self.style = builder.pstyle("toc_entry")
@@ -915,13 +919,17 @@ class _Contents(Flowable):
         if k == 0 or k == len(self.entries):
             return [] if k == 0 else [self]
         paras = [p for _, p in self.entries]
-        return [_Contents(self.builder, self.titles[:k], paras[:k]),
-                _Contents(self.builder, self.titles[k:], paras[k:])]
+        w, hs = self._wrapped
+        return [_Contents(self.builder, self.titles[:k], paras[:k], (w, hs[:k])),
+                _Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]))]
 
     def wrap(self, aw, ah):
         self.width = aw
         self.text_w = aw - self.number_w - self.size
-        self.heights = [p.wrap(self.text_w, ah)[1] for _, p in self.entries]
+        if self._wrapped is None or self._wrapped[0] != self.text_w:
+            # an entry's height depends on the column width only, never on the space left
+            self._wrapped = (self.text_w, [p.wrap(self.text_w, ah)[1] for _, p in self.entries])
+        self.heights = self._wrapped[1]
         self.height = sum(self.heights)
         return aw, self.height
 
