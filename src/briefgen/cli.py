@@ -179,6 +179,10 @@ def main() -> None:
     """
     import os
 
+    # reportlab checks every attribute set on a chart shape against a type map: a help while writing
+    # chart code, and about a twentieth of a chart-heavy PDF's time. The library API leaves reportlab's
+    # setting alone (and the tests run with checking on); RL_shapeChecking=1 turns it back on here.
+    os.environ.setdefault("RL_shapeChecking", "0")
     try:
         app()
         code = 0
