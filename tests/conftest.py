@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -17,6 +19,12 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The tests never read or fill the user's cache; they do run with a cache, so every build exercises it.
+_CACHE = tempfile.mkdtemp(prefix="briefgen-test-cache-")
+os.environ["BRIEFGEN_CACHE_DIR"] = _CACHE
+os.environ.pop("BRIEFGEN_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "content" / "us-mexico" / "source.txt"

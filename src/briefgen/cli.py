@@ -68,9 +68,15 @@ def build(
     cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
     draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Read every input afresh; use and keep no cached reads (see README)."),
     content_dir: Path = ContentDir,
 ):
     """Render briefings to PDF and/or PPTX."""
+    if no_cache:
+        import os
+
+        os.environ["BRIEFGEN_NO_CACHE"] = "1"  # also seen by the processes a build starts
     from .api import build as run_build
     from .api import build_many
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ContentError, Problem, ProblemCollector
+from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
 from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
 from .schema import keys_at
@@ -26,8 +27,6 @@ from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-DEFAULT_CONTENT_DIR = Path("content")
-DEFAULT_BRIEFING = "us-mexico"
 
 
 # -- schemas ----------------------------------------------------------------------------
@@ -230,35 +229,6 @@ def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollec
 
 
 # -- finding briefings -----------------------------------------------------------------------
-def find_briefing(ref: str | Path | None, content_dir: Path | None = None) -> Path:
-    """The folder of a briefing named by id (under ``content/``) or by path; default: us-mexico."""
-    content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
-    if ref is None:
-        ref = DEFAULT_BRIEFING
-    ref_path = Path(ref)
-    candidates = [ref_path] if (ref_path.is_absolute() or len(ref_path.parts) > 1) else [content_dir / ref_path,
-                                                                                          ref_path]
-    for c in candidates:
-        if (c / "briefing.yaml").is_file():
-            return c
-    known = list_briefings(content_dir)
-    msg = f"no briefing '{ref}': expected a folder with a briefing.yaml"
-    close = difflib.get_close_matches(str(ref), known, n=2)
-    if close:
-        msg += f"; did you mean {' or '.join(repr(c) for c in close)}?"
-    elif known:
-        msg += f" (briefings under {content_dir}: {', '.join(known)})"
-    raise ContentError(Problem(msg, file=candidates[0]))
-
-
-def list_briefings(content_dir: Path | None = None) -> list[str]:
-    """The ids of the briefings under the content folder, sorted."""
-    content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
-    if not content_dir.is_dir():
-        return []
-    return sorted(p.parent.name for p in content_dir.glob("*/briefing.yaml"))
-
-
 # -- loading -----------------------------------------------------------------------------------
 def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None) -> Briefing:
     """A validated Briefing with every section the briefing lists, templates applied.

@@ -49,7 +49,25 @@ class FontMetrics:
 
 @lru_cache(maxsize=64)
 def metrics(path: Path) -> FontMetrics:
-    """The metrics of a font file, read once per process."""
+    """The metrics of a font file, read once per process and kept in the cache between runs."""
+    from . import cache
+
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    kept = cache.load("fonts", key) if key else None
+    if kept is not None:
+        widths, default_width, ascent, descent = kept
+        return FontMetrics(path=path, widths=widths, default_width=default_width, ascent=ascent, descent=descent)
+    found = _read_metrics(path)
+    if key:
+        cache.store("fonts", key, (found.widths, found.default_width, found.ascent, found.descent), [], 0)
+    return found
+
+
+def _read_metrics(path: Path) -> FontMetrics:
     from fontTools.ttLib import TTFont
 
     # fontTools warns about odd 'head' timestamps in several shipped fonts; harmless, and noise for users

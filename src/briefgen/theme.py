@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ProblemCollector, StyleError
+from .locate import DEFAULT_STYLE, FONT_DIR, PACKAGE_DIR, find_style, list_styles, style_dirs  # noqa: F401
 from .schema import keys_at
+from .styling import PAGE_SIZES, SLIDE_SIZES, Box, FontRole, Settings, TextStyle, Theme  # noqa: F401 - re-exported
 from .units import Length
-from .yamlsrc import Located, field_name, load_yaml
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-FONT_DIR = PACKAGE_DIR / "fonts"
-DEFAULT_STYLE = "formal"
+if TYPE_CHECKING:  # the YAML layer is imported when a style is read, not to unpickle a cached Theme
+    from .yamlsrc import Located
+
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
-PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "legal": (612.0, 1008.0)}
-SLIDE_SIZES = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 # Every text style a renderer asks for; a style file may add more, but not fewer.
 REQUIRED_TEXT_STYLES = (
@@ -41,7 +39,7 @@ REQUIRED_TEXT_STYLES = (
 
 # -- schema ---------------------------------------------------------------------------------
 class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Color = str  # a '#RRGGBB' value or the name of a palette colour; checked after merging
@@ -143,136 +141,7 @@ class StyleIn(_Closed):
     logo: str | None = None
 
 
-# -- resolved theme ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FontRole:
-    """A font role: the Office family name written into decks and the TrueType files behind it."""
-
-    role: str
-    family: str
-    regular: Path
-    bold: Path
-    italic: Path
-    bold_italic: Path
-
-    def file(self, bold: bool, italic: bool) -> Path:
-        return {(False, False): self.regular, (True, False): self.bold, (False, True): self.italic,
-                (True, True): self.bold_italic}[(bold, italic)]
-
-
-@dataclass(frozen=True)
-class TextStyle:
-    """A fully resolved text style: every field set, colours as hex."""
-
-    name: str
-    font: str  # role name
-    size: float
-    leading: float  # absolute, in points
-    bold: bool
-    italic: bool
-    color: str
-    space_before: float
-    space_after: float
-    align: str
-    upper: bool
-    tracking: float
-
-
-@dataclass(frozen=True)
-class Box:
-    fill: str | None
-    border: str | None
-    border_width: float
-    accent_width: float
-    padding: float
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A style, resolved: what both renderers read for every size, colour and font."""
-
-    name: str
-    description: str
-    file: Path
-    colors: dict[str, str]
-    cmyk: dict[str, tuple[float, float, float, float]]
-    chart_palette: tuple[str, ...]
-    fonts: dict[str, FontRole]
-    text: dict[str, TextStyle]
-    page: PageIn
-    page_size: tuple[float, float]
-    margins: dict[str, float]
-    bleed: float
-    key_points_box: Box
-    fact_box: Box
-    slide: SlideIn
-    slide_size: tuple[float, float]
-    logo: Path | None
-
-    def color(self, ref: str | None) -> str | None:
-        """A hex colour for a palette name or a hex value; ``None`` and ``"none"`` give ``None``."""
-        if ref is None or ref == "none":
-            return None
-        return ref if ref.startswith("#") else self.colors[ref]
-
-    def length(self, value: str) -> float:
-        return Length.parse(value).pt
-
-    def font_for(self, style: TextStyle) -> FontRole:
-        return self.fonts[style.font]
-
-    def with_page_size(self, size: str | None) -> "Theme":
-        if not size:
-            return self
-        import dataclasses
-
-        return dataclasses.replace(self, page_size=PAGE_SIZES[size])
-
-    def with_slide_size(self, size: str | None) -> "Theme":
-        if not size:
-            return self
-        import dataclasses
-
-        return dataclasses.replace(self, slide_size=SLIDE_SIZES[size],
-                                   slide=self.slide.model_copy(update={"size": size}))
-
-
 # -- finding and loading ------------------------------------------------------------------------
-def style_dirs() -> list[Path]:
-    """Where named styles are looked up: ./styles first, then the styles shipped in the package
-    (``src/briefgen/styles`` links to the repository's ``styles/``, and wheels carry the files)."""
-    return [Path("styles"), PACKAGE_DIR / "styles"]
-
-
-def find_style(ref: str | Path | None, relative_to: Path | None = None) -> Path:
-    """The file of a style named by name or by path."""
-    ref = ref or DEFAULT_STYLE
-    p = Path(ref)
-    if p.suffix in (".yaml", ".yml") or len(p.parts) > 1:
-        for cand in ([relative_to / p] if relative_to and not p.is_absolute() else []) + [p]:
-            if cand.is_file():
-                return cand
-        raise StyleError(Problem(f"no style file '{ref}'", file=p))
-    for d in ([relative_to] if relative_to else []) + style_dirs():
-        cand = d / f"{ref}.yaml"
-        if cand.is_file():
-            return cand
-    known = sorted(list_styles())
-    close = difflib.get_close_matches(str(ref), known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f" (styles: {', '.join(known)})"
-    raise StyleError(Problem(f"unknown style '{ref}'{hint}", field="--style"))
-
-
-def list_styles() -> dict[str, Path]:
-    """Every named style found, name → file (the first found wins)."""
-    out: dict[str, Path] = {}
-    for d in style_dirs():
-        if d.is_dir():
-            for f in sorted(d.glob("*.yaml")):
-                out.setdefault(f.stem, f)
-    return out
-
-
 def style_description(path: Path) -> str:
     """A style's one-line description, without validating the whole file."""
     try:
@@ -287,6 +156,7 @@ class _Merged:
 
     def __init__(self) -> None:
         self.data: dict = {}
+        self.sources: tuple[Path, ...] = ()
         self.origin: dict[tuple, tuple[Path, int | None, int | None]] = {}
 
     def add(self, located: Located) -> None:
@@ -317,6 +187,8 @@ class _Merged:
         while p and p not in self.origin:
             p = p[:-1]
         file, line, col = self.origin.get(p, (None, None, None))
+        from .yamlsrc import field_name
+
         return Problem(message, file=file, line=line, column=col, field=field_name(tuple(path)))
 
 
@@ -335,6 +207,8 @@ def _read_chain(path: Path) -> _Merged:
         except (OSError, UnicodeDecodeError) as exc:
             raise StyleError(Problem(f"cannot read style: {exc}", file=current)) from None
         try:
+            from .yamlsrc import load_yaml
+
             located = load_yaml(text, current)
         except Exception as exc:  # ContentError from the YAML layer: re-raise as a style problem
             problems = getattr(exc, "problems", [Problem(str(exc), file=current)])
@@ -356,6 +230,7 @@ def _read_chain(path: Path) -> _Merged:
         merged.add(located)
     merged.data.pop("extends", None)
     merged.data["name"] = chain[0].data.get("name") or path.stem
+    merged.sources = tuple(located.file for located in chain)
     return merged
 
 
@@ -471,16 +346,16 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
     if problems.problems:
         return None
     # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None
-    page = spec.page.model_copy(update={k: None for k in ("table_header_fill", "table_zebra", "marking_fill")
-                                        if getattr(spec.page, k) == "none"})
-    slide = spec.slide.model_copy(update={k: None for k in ("title_rule", "fact_fill", "footer_rule")
-                                          if getattr(spec.slide, k) == "none"})
+    page = Settings.of(spec.page.model_dump()).replace(**{
+        k: None for k in ("table_header_fill", "table_zebra", "marking_fill") if getattr(spec.page, k) == "none"})
+    slide = Settings.of(spec.slide.model_dump()).replace(**{
+        k: None for k in ("title_rule", "fact_fill", "footer_rule") if getattr(spec.slide, k) == "none"})
     return Theme(
         name=spec.name or path.stem, description=spec.description, file=path, colors=colors,
         cmyk={k: tuple(v) for k, v in spec.cmyk.items()}, chart_palette=palette, fonts=fonts, text=text,
         page=page, page_size=page_size, margins=margins, bleed=bleed,
         key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
-        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo)
+        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, sources=merged.sources)
 
 
 def _font_path(name: str, style_dir: Path) -> Path | None:

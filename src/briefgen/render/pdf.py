@@ -31,7 +31,7 @@ from ..errors import RenderError
 from ..fonts import FALLBACK_ROLE, metrics
 from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, ListItem,
                      Paragraph as MParagraph, Quote, Run, Section, Table)
-from ..theme import PAGE_SIZES, TextStyle, Theme
+from ..styling import PAGE_SIZES, TextStyle, Theme
 from .common import (column_alignments, format_number, needs_total, number_format, running_text, share_widths,
                      wrap_words)
 

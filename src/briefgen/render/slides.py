@@ -17,7 +17,7 @@ from typing import Callable, Union
 from ..fonts import metrics
 from ..model import (Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph, Quote, Run, Section,
                      Table, plain)
-from ..theme import TextStyle, Theme
+from ..styling import TextStyle, Theme
 from ..units import Length
 from .common import column_alignments, share_widths, wrap_words
 

@@ -1,0 +1,204 @@
+"""A cache of what reading inputs produces: validated briefings with their themes, and font metrics.
+
+Rebuilding the same briefing with other sections, another format or another
+page size is the common case, and most of a small build goes to reading,
+validating and parsing inputs that have not changed. A cache entry is used only
+when every input that went into it is unchanged:
+
+* the briefing folder, every file under it (following links), and the style
+  folders and font files the theme was resolved from — each file by size,
+  modification time and, up to 1 MiB, a hash of its bytes, and each folder by
+  the names in it (so a file that appears where a lookup would now find it
+  counts as a change);
+* the code that produced the entry: briefgen's own files (modules and fonts) and the libraries
+  that read inputs (PyYAML, markdown-it-py, Jinja2, pydantic, Pillow, fontTools),
+  and the Python version.
+
+Only successful reads are stored, so every error is always found afresh. The
+cache lives in ``$BRIEFGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefgen``, else
+``~/.cache/briefgen``; ``BRIEFGEN_NO_CACHE=1`` (or ``briefgen build --no-cache``)
+turns it off. A cache that cannot be read or written is skipped silently: it
+can make a build faster, never make one fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = "briefgen-cache-1"
+HASH_LIMIT = 1 << 20  # files up to this size are hashed; larger ones are known by size and time
+MAX_ENTRIES = 64  # per kind; the least recently written go first
+RACY_NS = 2_000_000_000  # inputs changed this close to a read are not trusted to be settled
+MAX_FILES = 5000  # a folder with more entries than this is not worth fingerprinting on every build
+_LIBRARIES = ("yaml", "markdown_it", "jinja2", "pydantic", "pydantic_core", "PIL", "fontTools")
+_code_stamp: str | None = None
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("BRIEFGEN_NO_CACHE", "") not in ("", "0"):
+        return None
+    explicit = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen"
+
+
+def _file_print(path: str, st: os.stat_result) -> tuple:
+    digest = b""
+    if st.st_size <= HASH_LIMIT:
+        with open(path, "rb") as f:
+            digest = hashlib.blake2b(f.read(), digest_size=16).digest()
+    return st.st_size, st.st_mtime_ns, digest
+
+
+def fingerprint(path: Path, *, recursive: bool = True) -> tuple | None:
+    """What a file or folder holds, compared between builds; None when it is too big to be worth it.
+
+    A missing path has a fingerprint too, so a file that later appears is a change.
+    """
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ("absent", str(path))
+    if not os.path.isdir(path):
+        return ("file", str(path), _file_print(str(path), st))
+    items: list[tuple] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        dst = os.stat(dirpath)
+        if (dst.st_dev, dst.st_ino) in seen:  # a link back up the tree
+            dirnames[:] = []
+            continue
+        seen.add((dst.st_dev, dst.st_ino))
+        dirnames.sort()
+        rel = os.path.relpath(dirpath, path)
+        items.append(("dir", rel, tuple(sorted(dirnames))))
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            try:
+                fst = os.stat(full)
+                items.append((rel, name, _file_print(full, fst)))
+            except OSError:  # a dangling link: its presence still counts
+                items.append((rel, name, "unreadable"))
+            if len(items) > MAX_FILES:
+                return None
+        if not recursive:
+            dirnames[:] = []
+    return ("dir", str(path), tuple(items))
+
+
+def code_stamp() -> str:
+    """Changes whenever the code that reads inputs changes: briefgen's modules, the reading libraries, Python."""
+    global _code_stamp
+    if _code_stamp is None:
+        parts: list[Any] = [FORMAT, sys.version]
+        package = Path(__file__).resolve().parent
+        for f in sorted(package.rglob("*")):  # modules and the fonts shipped beside them
+            if f.is_file() and "__pycache__" not in f.parts:
+                st = f.stat()
+                parts.append((str(f), st.st_size, st.st_mtime_ns))
+        for name in _LIBRARIES:
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                spec = None
+            origin = spec.origin if spec else None
+            if origin and os.path.exists(origin):
+                st = os.stat(origin)
+                parts.append((name, origin, st.st_size, st.st_mtime_ns))
+            else:
+                parts.append((name, None))
+        _code_stamp = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return _code_stamp
+
+
+def _entry(kind: str, key: Any) -> Path | None:
+    root = directory()
+    if root is None:
+        return None
+    digest = hashlib.blake2b(repr((code_stamp(), key)).encode(), digest_size=20).hexdigest()
+    return root / kind / f"{digest}.pickle"
+
+
+def load(kind: str, key: Any) -> Any | None:
+    """The value stored under ``key`` if its inputs are unchanged, else None.
+
+    A value is stored with the fingerprints of its inputs; each is taken again
+    and compared before the value is used.
+    """
+    path = _entry(kind, key)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            inputs, value = pickle.load(f)
+        for where, recursive, seen in inputs:
+            if fingerprint(Path(where), recursive=recursive) != seen:
+                return None
+        return value
+    except Exception:  # noqa: BLE001 - missing, damaged or from another version: read the inputs instead
+        return None
+
+
+def _newest(seen: tuple) -> int:
+    """The latest modification time of any file in a fingerprint."""
+    if seen[0] == "file":
+        return seen[2][1]
+    if seen[0] == "dir":
+        return max((item[2][1] for item in seen[2] if item[0] != "dir" and isinstance(item[2], tuple)), default=0)
+    return 0
+
+
+def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, bool]], started_ns: int) -> None:
+    """Keep ``value`` under ``key`` with the fingerprints of ``inputs`` (path, recursive).
+
+    ``started_ns`` is when reading the inputs began. Nothing is stored if any
+    input was modified less than two seconds before that: a file written while
+    it was being read could otherwise be remembered with its new fingerprint but
+    its old content (the "racy file" rule version control systems use).
+    """
+    path = _entry(kind, key)
+    if path is None:
+        return
+    try:
+        prints = []
+        for where, recursive in inputs:
+            seen = fingerprint(where, recursive=recursive)
+            if seen is None or _newest(seen) >= started_ns - RACY_NS:
+                return
+            prints.append((str(where), recursive, seen))
+        data = pickle.dumps((prints, value), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _prune(path.parent)
+    except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
+        return
+
+
+def _prune(folder: Path) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns)
+    for e in entries[:len(entries) - MAX_ENTRIES]:
+        try:
+            os.unlink(e.path)
+        except OSError:
+            pass
