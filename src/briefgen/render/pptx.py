@@ -22,6 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR
 from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
+from pptx.opc.serialized import PackageWriter
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import _Relationship
 from pptx.oxml import parse_xml
@@ -59,8 +60,9 @@ def render_pptx(plan: SlidePlan) -> bytes:
             slide.notes_slide.notes_text_frame.text = planned.notes
         _freeze(slide)
     buf = io.BytesIO()
-    prs.save(buf)
-    return _stable_zip(buf.getvalue())
+    package = prs.part.package
+    _StableWriter.write(buf, package._rels, tuple(package.iter_parts()))
+    return buf.getvalue()
 
 
 def _freeze(slide) -> None:
@@ -447,17 +449,35 @@ def _prop(text: str) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """The same package with every member's timestamp fixed, so identical decks are identical bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+class _FixedTimeZip:
+    """python-pptx's zip writer, but every member gets the same fixed time and permissions."""
+
+    def __init__(self, file) -> None:
+        self._zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED)
+
+    def __enter__(self) -> _FixedTimeZip:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._zip.close()
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+
+class _StableWriter(PackageWriter):
+    """Writes the package as python-pptx does, through a zip whose members carry no clock time, so
+    identical decks are identical bytes (python-pptx stamps each member with the time it is written;
+    re-zipping its output afterwards cost a second full compression)."""
+
+    def _write(self) -> None:
+        with _FixedTimeZip(self._pkg_file) as phys_writer:
+            self._write_content_types_stream(phys_writer)
+            self._write_pkg_rels(phys_writer)
+            self._write_parts(phys_writer)
 
 
 __all__ = ["render_pptx"]
