@@ -124,16 +124,13 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
     kinds = fmt.expand()
 
-    def prep() -> tuple[Briefing, Theme]:
-        return prepare(briefing, sections=sections, exclude=exclude, preset=preset, style=style,
-                       content_dir=content_dir)
-
-    # With both formats on a multi-core Linux machine the deck starts at once in a forked child that
-    # prepares its own copy of the model: loading content and importing python-pptx then overlap the
-    # parent's work instead of coming before it. BRIEFGEN_NO_FORK=1 keeps everything in one process.
-    child = _Forked(lambda: _render_pptx(*prep(), slide_size)) if len(kinds) == 2 and _can_fork() else None
+    chosen, theme = prepare(briefing, sections=sections, exclude=exclude, preset=preset, style=style,
+                            content_dir=content_dir)
+    # With both formats on a multi-core Linux machine the deck is rendered in a forked child that
+    # inherits the model just read, while this process renders the PDF: importing and running
+    # python-pptx overlap reportlab. BRIEFGEN_NO_FORK=1 keeps everything in one process.
+    child = _Forked(lambda: _render_pptx(chosen, theme, slide_size)) if len(kinds) == 2 and _can_fork() else None
     try:
-        chosen, theme = prep()
         result = BuildResult(briefing=chosen, theme=theme)
 
         def note(message: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import load_briefing
 from .model import Briefing, Section, section_texts
 
 WORDS_PER_PAGE = 520  # body text on a Letter page in the default style, with headings and panels around it
@@ -28,11 +27,10 @@ def estimate_pages(section: Section) -> float:
 
 def section_report(briefing: str | None, content_dir: Path) -> str:
     """A table of sections (id, title, words, ~pages, ~slides) and the presets."""
+    from .api import _read_inputs
     from .render.slides import plan_slides
-    from .theme import load_theme
 
-    full = load_briefing(briefing, content_dir)
-    theme = load_theme(None)
+    full, theme = _read_inputs(briefing, None, content_dir)
     plan = plan_slides(full, theme)
     slides_by_section: dict[str, int] = {}
     for slide in plan.slides:
