@@ -50,6 +50,7 @@ def render_pptx(plan: SlidePlan) -> bytes:
     _write_properties(prs, plan)
     layout = prs.slide_layouts[_BLANK_LAYOUT]
     add_slide = _slide_adder(prs)
+    add_notes = _notes_adder(prs)
     scheme = _scheme(plan)
     for planned in plan.slides:
         slide = add_slide(layout)
@@ -57,7 +58,7 @@ def render_pptx(plan: SlidePlan) -> bytes:
         for box in planned.boxes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
-            slide.notes_slide.notes_text_frame.text = planned.notes
+            add_notes(slide, planned.notes)
         _freeze(slide)
     buf = io.BytesIO()
     package = prs.part.package
@@ -87,6 +88,41 @@ def _freeze(slide) -> None:
         part.__dict__.update(keep)
         part.__class__ = Part
         part._blob = blob
+
+
+def _notes_adder(prs):
+    """A function that gives a slide its speaker notes, as python-pptx would, in a fraction of the time.
+
+    python-pptx builds each notes page by searching the notes master for its
+    placeholders and cloning them one by one, a quarter of the deck's time. The
+    first notes page is built that way; later ones start as a copy of its empty
+    page, related to the notes master and the slide exactly as python-pptx
+    relates them, so the package is the same byte for byte.
+    """
+    from copy import deepcopy
+
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.parts.slide import NotesSlidePart
+
+    package = prs.part.package
+    blank = None
+
+    def add(slide, text: str) -> None:
+        nonlocal blank
+        if blank is None:
+            notes = slide.notes_slide
+            blank = deepcopy(notes._element)
+        else:
+            part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
+                                  package, deepcopy(blank))
+            part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+            part.relate_to(slide.part, RT.SLIDE)
+            slide.part.relate_to(part, RT.NOTES_SLIDE)
+            notes = part.notes_slide
+        notes.notes_text_frame.text = text
+
+    return add
 
 
 def _count_partnames(package) -> None:
