@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .errors import Problem, RenderError
@@ -42,9 +43,7 @@ class FontMetrics:
 
     def width(self, text: str, size: float) -> float:
         """The advance width of ``text`` set at ``size`` points, in points (no kerning)."""
-        w = self.widths
-        d = self.default_width
-        return sum(w.get(ord(c), d) for c in text) * size
+        return sum(map(self.widths.get, map(ord, text), repeat(self.default_width))) * size
 
 
 @lru_cache(maxsize=64)
