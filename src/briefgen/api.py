@@ -57,7 +57,7 @@ def _read_inputs(briefing: str | Path | None, style: str | Path | None,
         folder = find_briefing(briefing, content_dir).resolve()
         style_file = find_style(style).resolve()
         key = (str(folder), str(style_file), os.getcwd())
-    except BriefgenError:
+    except (BriefgenError, OSError):
         pass  # not found: the full read below reports it together with any other problem
     if key is not None:
         with _collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
