@@ -183,3 +183,20 @@ def test_a_cached_build_imports_no_reading_library(setup, tmp_path):
                            capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
     assert "yaml" in runs[0] and "briefgen.content" in runs[0]
     assert runs[1] == "[]"
+
+
+def test_builds_running_at_once_share_one_cache(setup, tmp_path):
+    """Two processes filling the same entry at the same moment: both finish, and agree."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    procs = [subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(setup), "-q", "-o",
+                               str(tmp_path / f"out{i}")], env=env, stderr=subprocess.PIPE) for i in range(3)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    assert len(_entries()) == 1
+    for ext in ("pdf", "pptx"):
+        blobs = {(tmp_path / f"out{i}" / f"brief.{ext}").read_bytes() for i in range(3)}
+        assert len(blobs) == 1, ext
