@@ -117,6 +117,7 @@ def test_content_broken_after_a_cached_build_is_reported(setup, tmp_path):
 def test_a_new_file_in_the_briefing_counts_as_a_change(setup, tmp_path, monkeypatch):
     api.build(setup, format="pdf", output_dir=tmp_path / "a")
     (setup / "notes.txt").write_text("an unrelated file", encoding="utf-8")
+    monkeypatch.setenv("BRIEFGEN_NO_FORK", "1")  # read in this process, where the count is kept
     calls = []
     real = content.load_briefing
     monkeypatch.setattr(content, "load_briefing", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -178,7 +179,7 @@ def test_a_cached_build_imports_no_reading_library(setup, tmp_path):
     code = ("import sys; from briefgen import api; api.build(sys.argv[1], output_dir=sys.argv[2]); "
             "print(sorted(m for m in ('yaml', 'markdown_it', 'jinja2', 'fontTools', 'briefgen.content', "
             "'briefgen.theme') if m in sys.modules))")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "BRIEFGEN_NO_FORK": "1"}  # one process sees all
     runs = [subprocess.run([sys.executable, "-c", code, str(setup), str(tmp_path / "out")], env=env,
                            capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
     assert "yaml" in runs[0] and "briefgen.content" in runs[0]

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
 from .fonts import check_coverage
@@ -38,32 +38,53 @@ def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str]
             exclude: str | Iterable[str] | None = None, preset: str | None = None, style: str | Path | None = None,
             content_dir: Path | None = None) -> tuple[Briefing, Theme]:
     """The selected briefing and its theme, validated, glyphs checked; nothing rendered."""
+    selection = _selection(sections, exclude, preset)
+    full, theme = _read_inputs(briefing, style, content_dir)
+    return _chosen(full, theme, selection), theme
+
+
+def _selection(sections, exclude, preset) -> Selection:
     selection = Selection.parse(sections, exclude, preset)
     if selection.sections and selection.preset:
         raise UsageError("--sections and --preset cannot be used together; pick one")
-    full, theme = _read_inputs(briefing, style, content_dir)
+    return selection
+
+
+def _chosen(full: Briefing, theme: Theme, selection: Selection) -> Briefing:
     chosen = select(full, selection)
     check_coverage(chosen, theme)
-    return chosen, theme
+    return chosen
 
 
 def _read_inputs(briefing: str | Path | None, style: str | Path | None,
                  content_dir: Path | None) -> tuple[Briefing, Theme]:
     """The whole briefing and the theme, from the cache when none of their inputs changed (see cache.py)."""
-    from . import cache
+    key = _cache_key(briefing, style, content_dir)
+    return _cached(key) or _read_fresh(briefing, style, content_dir, key)
 
-    key = None
+
+def _cache_key(briefing, style, content_dir) -> tuple | None:
     try:
         folder = find_briefing(briefing, content_dir).resolve()
         style_file = find_style(style).resolve()
-        key = (str(folder), str(style_file), os.getcwd())
+        return (str(folder), str(style_file), os.getcwd())
     except (BriefgenError, OSError):
-        pass  # not found: the full read below reports it together with any other problem
-    if key is not None:
-        with _collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
-            hit = cache.load("inputs", key)
-        if hit is not None:
-            return hit
+        return None  # not found: the full read reports it together with any other problem
+
+
+def _cached(key: tuple | None) -> tuple[Briefing, Theme] | None:
+    if key is None:
+        return None
+    from . import cache
+
+    with _collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
+        return cache.load("inputs", key)
+
+
+def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefing, Theme]:
+    """Read, validate and parse every input (and keep the result in the cache under ``key``)."""
+    from . import cache
+
     started = time.time_ns()
     from .content import load_briefing
     from .theme import load_theme
@@ -83,7 +104,7 @@ def _read_inputs(briefing: str | Path | None, style: str | Path | None,
     if problems:
         raise (StyleError if theme is None and full is not None else ContentError)(problems)
     if key is not None:
-        cache.store("inputs", key, (full, theme), _inputs_of(folder, theme), started)
+        cache.store("inputs", key, (full, theme), _inputs_of(Path(key[0]), theme), started)
     return full, theme
 
 
@@ -123,13 +144,38 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     if slide_size is not None and slide_size not in SLIDE_SIZES:
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
     kinds = fmt.expand()
+    both = len(kinds) == 2
+    selection = _selection(sections, exclude, preset)
+    key = _cache_key(briefing, style, content_dir)
+    inputs = _cached(key)
+    # On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one process) a forked
+    # child renders the deck while this process renders the PDF. When the inputs must be read
+    # afresh, the child reads them and hands the model over, and this process imports its renderer
+    # meanwhile: reading and importing reportlab then overlap instead of following one another.
+    child = None
+    if inputs is None and _can_fork():
+        def read_then_deck():
+            full, theme = _read_fresh(briefing, style, content_dir, key)
+            chosen = _chosen(full, theme, selection)
+            yield chosen, theme
+            if both:
+                yield _render_pptx(chosen, theme, slide_size)
 
-    chosen, theme = prepare(briefing, sections=sections, exclude=exclude, preset=preset, style=style,
-                            content_dir=content_dir)
-    # With both formats on a multi-core Linux machine the deck is rendered in a forked child that
-    # inherits the model just read, while this process renders the PDF: importing and running
-    # python-pptx overlap reportlab. BRIEFGEN_NO_FORK=1 keeps everything in one process.
-    child = _Forked(lambda: _render_pptx(chosen, theme, slide_size)) if len(kinds) == 2 and _can_fork() else None
+        child = _Forked(read_then_deck)
+        _import_renderer(kinds[0])
+        try:
+            chosen, theme = child.result()
+        except BaseException:
+            child.close()
+            raise
+        if not both:
+            child.close()
+            child = None
+    else:
+        full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
+        chosen = _chosen(full, theme, selection)
+        if both and _can_fork():
+            child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)]))
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -261,6 +307,14 @@ def _collector_paused():
             gc.enable()
 
 
+def _import_renderer(kind: str) -> None:
+    """Import a format's renderer ahead of use (its import is most of a small build's rendering cost)."""
+    if kind == "pdf":
+        from .render import pdf  # noqa: F401
+    else:
+        from .render import pptx, slides  # noqa: F401
+
+
 def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, list[str]]:
     from .render.pptx import render_pptx
     from .render.slides import plan_slides
@@ -271,9 +325,9 @@ def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, l
 
 
 class _Forked:
-    """A function run in a forked child; ``result()`` gives its return value or raises what stopped it."""
+    """A generator run in a forked child; each ``result()`` gives its next value or raises what stopped it."""
 
-    def __init__(self, fn: Callable[[], object]):
+    def __init__(self, fn: Callable[[], Iterator[object]]):
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
@@ -281,7 +335,8 @@ class _Forked:
 
         def target() -> None:
             try:
-                send.send(("ok", fn()))
+                for value in fn():
+                    send.send(("ok", value))
             except BriefgenError as exc:
                 send.send(("problems", (type(exc).__name__, exc.problems)))
             except BaseException as exc:  # reported by the parent as an internal error
@@ -294,8 +349,12 @@ class _Forked:
         send.close()
 
     def result(self):
-        kind, payload = self._receive.recv()
-        self._proc.join()
+        try:
+            kind, payload = self._receive.recv()
+        except EOFError:  # the child ended without a word: killed, or out of memory
+            kind, payload = "crash", f"the rendering process ended unexpectedly (exit code {self._proc.exitcode})"
+        if kind != "ok":
+            self._proc.join()
         if kind == "problems":
             raise _ERRORS.get(payload[0], BriefgenError)(payload[1])
         if kind == "crash":
