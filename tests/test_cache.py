@@ -201,3 +201,12 @@ def test_builds_running_at_once_share_one_cache(setup, tmp_path):
     for ext in ("pdf", "pptx"):
         blobs = {(tmp_path / f"out{i}" / f"brief.{ext}").read_bytes() for i in range(3)}
         assert len(blobs) == 1, ext
+
+
+def test_a_reader_process_that_dies_is_an_error_not_a_hang(setup, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "_can_fork", lambda: True)
+    monkeypatch.setattr(api, "_read_fresh", lambda *a: os._exit(3))  # runs only in the forked reader
+    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+        api.build(setup, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
