@@ -81,6 +81,11 @@ def _cached(key: tuple | None) -> tuple[Briefing, Theme] | None:
         return cache.load("inputs", key)
 
 
+def _chosen_fresh(briefing, style, content_dir, key, selection) -> tuple[Briefing, Theme]:
+    full, theme = _read_fresh(briefing, style, content_dir, key)
+    return _chosen(full, theme, selection), theme
+
+
 def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefing, Theme]:
     """Read, validate and parse every input (and keep the result in the cache under ``key``)."""
     from . import cache
@@ -148,34 +153,22 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     selection = _selection(sections, exclude, preset)
     key = _cache_key(briefing, style, content_dir)
     inputs = _cached(key)
-    # On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one process) a forked
-    # child renders the deck while this process renders the PDF. When the inputs must be read
-    # afresh, the child reads them and hands the model over, and this process imports its renderer
-    # meanwhile: reading and importing reportlab then overlap instead of following one another.
-    child = None
+    # On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one process) inputs that
+    # must be read afresh are read by a forked child while this process imports the renderers, so
+    # reading and importing overlap instead of following one another; then, with both formats, a
+    # forked child renders the deck while this process renders the PDF.
     if inputs is None and _can_fork():
-        def read_then_deck():
-            full, theme = _read_fresh(briefing, style, content_dir, key)
-            chosen = _chosen(full, theme, selection)
-            yield chosen, theme
-            if both:
-                yield _render_pptx(chosen, theme, slide_size)
-
-        child = _Forked(read_then_deck)
-        _import_renderer(kinds[0])
+        reader = _Forked(lambda: iter([_chosen_fresh(briefing, style, content_dir, key, selection)]))
         try:
-            chosen, theme = child.result()
-        except BaseException:
-            child.close()
-            raise
-        if not both:
-            child.close()
-            child = None
+            for kind in kinds:
+                _import_renderer(kind)
+            chosen, theme = reader.result()
+        finally:
+            reader.close()
     else:
         full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
         chosen = _chosen(full, theme, selection)
-        if both and _can_fork():
-            child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)]))
+    child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and _can_fork() else None
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
