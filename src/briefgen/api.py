@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
 from .fonts import check_coverage
@@ -158,7 +159,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     # reading and importing overlap instead of following one another; then, with both formats, a
     # forked child renders the deck while this process renders the PDF.
     if inputs is None and _can_fork():
-        reader = _Forked(lambda: iter([_chosen_fresh(briefing, style, content_dir, key, selection)]))
+        reader = _Forked(lambda: _chosen_fresh(briefing, style, content_dir, key, selection))
         try:
             for kind in kinds:
                 _import_renderer(kind)
@@ -168,7 +169,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     else:
         full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
         chosen = _chosen(full, theme, selection)
-    child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and _can_fork() else None
+    child = _Forked(lambda: _render_pptx(chosen, theme, slide_size)) if both and _can_fork() else None
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -318,48 +319,68 @@ def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, l
 
 
 class _Forked:
-    """A generator run in a forked child; each ``result()`` gives its next value or raises what stopped it."""
+    """A function run in a forked child; ``result()`` gives its return value or raises what stopped it.
 
-    def __init__(self, fn: Callable[[], Iterator[object]]):
-        import multiprocessing as mp
+    A bare ``os.fork`` and a pipe carrying one pickle: multiprocessing would do the same after an
+    import that costs more than the fork itself.
+    """
 
-        ctx = mp.get_context("fork")
-        self._receive, send = ctx.Pipe(duplex=False)
+    def __init__(self, fn: Callable[[], object]):
+        import pickle
 
-        def target() -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send one message, and leave without running the parent's exit code
             try:
-                for value in fn():
-                    send.send(("ok", value))
-            except BriefgenError as exc:
-                send.send(("problems", (type(exc).__name__, exc.problems)))
-            except BaseException as exc:  # reported by the parent as an internal error
-                send.send(("crash", f"{type(exc).__name__}: {exc}"))
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    try:
+                        message = ("ok", fn())
+                    except BriefgenError as exc:
+                        message = ("problems", (type(exc).__name__, exc.problems))
+                    except BaseException as exc:  # noqa: BLE001 - reported by the parent as an internal error
+                        message = ("crash", f"{type(exc).__name__}: {exc}")
+                    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
-                send.close()
-
-        self._proc = ctx.Process(target=target, daemon=True)
-        self._proc.start()
-        send.close()
+                os._exit(0)
+        os.close(write_end)
+        self._pid: int | None = pid
+        self._answered = False
+        self._in = os.fdopen(read_end, "rb")
 
     def result(self):
+        import pickle
+
         try:
-            kind, payload = self._receive.recv()
-        except EOFError:  # the child ended without a word: killed, or out of memory
-            kind, payload = "crash", f"the rendering process ended unexpectedly (exit code {self._proc.exitcode})"
-        if kind != "ok":
-            self._proc.join()
+            kind, payload = pickle.load(self._in)
+        except (EOFError, pickle.UnpicklingError):  # the child ended without a word: killed, or out of memory
+            kind, payload = "crash", f"the rendering process ended unexpectedly ({self._reap()})"
+        self._answered = True
         if kind == "problems":
             raise _ERRORS.get(payload[0], BriefgenError)(payload[1])
         if kind == "crash":
             raise RuntimeError(payload)
         return payload
 
+    def _reap(self) -> str:
+        if self._pid is None:
+            return "already reaped"
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return f"exit status {os.waitstatus_to_exitcode(status)}"
+
     def close(self) -> None:
-        """Stop the child if its result was never asked for (the parent failed first)."""
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
-        self._receive.close()
+        """Wait for the child; stop it first if its result was never asked for (the parent failed first)."""
+        self._in.close()
+        if self._pid is None:
+            return
+        if not self._answered:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(self._pid, 0)
+        self._pid = None
 
 
 def _can_fork() -> bool:
