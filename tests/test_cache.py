@@ -210,3 +210,21 @@ def test_a_reader_process_that_dies_is_an_error_not_a_hang(setup, tmp_path, monk
     with pytest.raises(RuntimeError, match="ended unexpectedly"):
         api.build(setup, output_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_old_entries_are_dropped_by_count_and_size(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    def store(key, value, age):
+        cache.store("test", key, value, [], 0)
+        then = time.time() - age  # entries written in one clock tick would otherwise tie
+        os.utime(cache._entry("test", key), (then, then))
+
+    for i in range(5):
+        store(i, "x" * 10, 100 - i)
+    assert sorted(cache.load("test", i) for i in range(5) if cache.load("test", i)) == ["x" * 10] * 3
+    assert cache.load("test", 4) == "x" * 10  # the newest stay
+    monkeypatch.setattr(cache, "MAX_BYTES", 1000)
+    store("big", "y" * 5000, 0)
+    assert cache.load("test", "big") == "y" * 5000  # the newest is kept whatever its size
+    assert cache.load("test", 4) is None

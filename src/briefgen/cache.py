@@ -35,6 +35,7 @@ from typing import Any
 FORMAT = "briefgen-cache-1"
 HASH_LIMIT = 1 << 20  # files up to this size are hashed; larger ones are known by size and time
 MAX_ENTRIES = 64  # per kind; the least recently written go first
+MAX_BYTES = 256 << 20  # per kind; the newest entry is kept whatever its size
 RACY_NS = 2_000_000_000  # inputs changed this close to a read are not trusted to be settled
 MAX_FILES = 5000  # a folder with more entries than this is not worth fingerprinting on every build
 _LIBRARIES = ("yaml", "markdown_it", "jinja2", "pydantic", "pydantic_core", "PIL", "fontTools")
@@ -193,12 +194,22 @@ def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, bool]], star
 
 
 def _prune(folder: Path) -> None:
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
-    if len(entries) <= MAX_ENTRIES:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime_ns)
-    for e in entries[:len(entries) - MAX_ENTRIES]:
-        try:
-            os.unlink(e.path)
-        except OSError:
-            pass
+    """Keep the newest entries: at most MAX_ENTRIES of them and MAX_BYTES in all."""
+    entries = []
+    for e in os.scandir(folder):
+        if e.name.endswith(".pickle"):
+            try:
+                st = e.stat()
+            except OSError:
+                continue
+            entries.append((st.st_mtime_ns, st.st_size, e.path))
+    entries.sort(reverse=True)
+    kept = total = 0
+    for _, size, path in entries:
+        kept += 1
+        total += size
+        if kept > MAX_ENTRIES or (total > MAX_BYTES and kept > 1):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
