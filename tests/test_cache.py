@@ -160,10 +160,10 @@ def test_no_cache_reads_and_keeps_nothing(setup, tmp_path, monkeypatch):
 
 def test_cached_font_metrics_equal_the_font_file(setup):
     path = FONT_DIR / "Carlito-Regular.ttf"
-    fonts.metrics.cache_clear()
+    fonts.forget_metrics()
     first = fonts.metrics(path)  # read with fontTools, then stored
     assert _entries("fonts")
-    fonts.metrics.cache_clear()
+    fonts.forget_metrics()
     kept = fonts.metrics(path)
     fresh = fonts._read_metrics(path)
     for m in (first, kept):

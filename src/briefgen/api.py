@@ -10,10 +10,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
-from .fonts import check_coverage
+from .fonts import adopt_metrics, check_coverage
 from .formats import Format
 from .locate import find_briefing, find_style, style_dirs
 from .model import Briefing
@@ -155,21 +155,35 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     key = _cache_key(briefing, style, content_dir)
     inputs = _cached(key)
     # On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one process) inputs that
-    # must be read afresh are read by a forked child while this process imports the renderers, so
-    # reading and importing overlap instead of following one another; then, with both formats, a
-    # forked child renders the deck while this process renders the PDF.
+    # must be read afresh are read by a forked child, which hands the model over and then renders the
+    # deck, while this process imports reportlab and renders the PDF: reading and importing overlap
+    # instead of following one another. With cached inputs the child only renders the deck.
+    child = None
     if inputs is None and _can_fork():
-        reader = _Forked(lambda: _chosen_fresh(briefing, style, content_dir, key, selection))
+        def read_then_deck():
+            from .fonts import known_metrics
+
+            chosen, theme = _chosen_fresh(briefing, style, content_dir, key, selection)
+            yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
+            if both:
+                yield _render_pptx(chosen, theme, slide_size)
+
+        child = _Forked(read_then_deck)
         try:
-            for kind in kinds:
-                _import_renderer(kind)
-            chosen, theme = reader.result()
-        finally:
-            reader.close()
+            _import_renderer(kinds[0])
+            chosen, theme, read_fonts = child.result()
+            adopt_metrics(read_fonts)
+        except BaseException:
+            child.close()
+            raise
+        if not both:
+            child.close()
+            child = None
     else:
         full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
         chosen = _chosen(full, theme, selection)
-    child = _Forked(lambda: _render_pptx(chosen, theme, slide_size)) if both and _can_fork() else None
+        if both and _can_fork():
+            child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)]))
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -319,33 +333,42 @@ def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, l
 
 
 class _Forked:
-    """A function run in a forked child; ``result()`` gives its return value or raises what stopped it.
+    """A generator run in a forked child; each ``result()`` gives its next value or raises what stopped it.
 
-    A bare ``os.fork`` and a pipe carrying one pickle: multiprocessing would do the same after an
+    A bare ``os.fork`` and a pipe carrying pickles: multiprocessing would do the same after an
     import that costs more than the fork itself.
     """
 
-    def __init__(self, fn: Callable[[], object]):
+    def __init__(self, fn: Callable[[], Iterator[object]]):
         import pickle
 
         read_end, write_end = os.pipe()
+        try:  # room for a whole small model, so the child can go on without waiting for this process to read
+            import fcntl
+
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+        except OSError:
+            pass
         pid = os.fork()
-        if pid == 0:  # the child: run, send one message, and leave without running the parent's exit code
+        if pid == 0:  # the child: run, send its messages, and leave without running the parent's exit code
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as out:
                     try:
-                        message = ("ok", fn())
+                        for value in fn():
+                            pickle.dump(("ok", value), out, protocol=pickle.HIGHEST_PROTOCOL)
+                            out.flush()
+                        message = None
                     except BriefgenError as exc:
                         message = ("problems", (type(exc).__name__, exc.problems))
                     except BaseException as exc:  # noqa: BLE001 - reported by the parent as an internal error
                         message = ("crash", f"{type(exc).__name__}: {exc}")
-                    pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    if message:
+                        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
                 os._exit(0)
         os.close(write_end)
         self._pid: int | None = pid
-        self._answered = False
         self._in = os.fdopen(read_end, "rb")
 
     def result(self):
@@ -355,7 +378,6 @@ class _Forked:
             kind, payload = pickle.load(self._in)
         except (EOFError, pickle.UnpicklingError):  # the child ended without a word: killed, or out of memory
             kind, payload = "crash", f"the rendering process ended unexpectedly ({self._reap()})"
-        self._answered = True
         if kind == "problems":
             raise _ERRORS.get(payload[0], BriefgenError)(payload[1])
         if kind == "crash":
@@ -370,16 +392,17 @@ class _Forked:
         return f"exit status {os.waitstatus_to_exitcode(status)}"
 
     def close(self) -> None:
-        """Wait for the child; stop it first if its result was never asked for (the parent failed first)."""
+        """Stop the child unless it is done (a parent that failed first no longer wants its work), and reap it."""
         self._in.close()
         if self._pid is None:
             return
-        if not self._answered:
+        done, _ = os.waitpid(self._pid, os.WNOHANG)
+        if not done:
             try:
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        os.waitpid(self._pid, 0)
+            os.waitpid(self._pid, 0)
         self._pid = None
 
 

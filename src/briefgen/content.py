@@ -8,115 +8,21 @@ parses Markdown, collecting every problem it finds before raising one
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from .errors import ContentError, Problem, ProblemCollector
+from .errors import ContentError, ProblemCollector
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
 from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
-from .schema import keys_at
 from .templating import Templater
 from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+from .schema_fast import ID_RE  # noqa: F401 - re-exported
 MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-# -- schemas ----------------------------------------------------------------------------
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only white space")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_not_blank)]
-
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
-
-
-class SourceIn(_Closed):
-    title: Text
-    url: str | None = None
-
-
-class BriefingIn(_Closed):
-    title: Text
-    subtitle: str | None = None
-    issuer: str | None = None
-    date: dt.date | None = None
-    marking: str | None = None
-    sections: Annotated[list[str], Field(min_length=1)]
-    presets: dict[str, Annotated[list[str], Field(min_length=1)]] = {}
-    vars: dict[str, Any] = {}
-    sources: list[SourceIn] = []
-    labels: dict[Literal[tuple(DEFAULT_LABELS)], str] = {}  # type: ignore[valid-type]
-
-    @field_validator("sections")
-    @classmethod
-    def _ids(cls, ids: list[str]) -> list[str]:
-        seen = set()
-        for i in ids:
-            if not ID_RE.match(i):
-                raise ValueError(f"section id '{i}' must be lower-case letters, digits, '-' or '_'")
-            if i in seen:
-                raise ValueError(f"section id '{i}' is listed twice")
-            seen.add(i)
-        return ids
-
-
-class FactIn(_Closed):
-    value: Text
-    label: Text
-
-
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
-
-
-class SeriesIn(_Closed):
-    name: str
-    values: Annotated[list[FiniteFloat], Field(min_length=1)]
-
-
-class ChartIn(_Closed):
-    type: Literal["bar", "column", "pie", "line"]
-    title: Text
-    unit: str | None = None
-    source: str | None = None
-    categories: Annotated[list[str], Field(min_length=1)]
-    series: Annotated[list[SeriesIn], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _shape(self) -> "ChartIn":
-        n = len(self.categories)
-        for s in self.series:
-            if len(s.values) != n:
-                raise ValueError(f"series '{s.name}' has {len(s.values)} values for {n} categories")
-        if self.type == "pie":
-            if len(self.series) != 1:
-                raise ValueError("a pie chart takes exactly one series")
-            values = self.series[0].values
-            if any(v < 0 for v in values):
-                raise ValueError("pie values must not be negative")
-            if not any(v > 0 for v in values):
-                raise ValueError("pie values must not all be zero")
-        return self
-
-
-class SectionIn(_Closed):
-    title: Text
-    key_points: list[Text] = []
-    facts: list[FactIn] = []
-    chart: ChartIn | None = None
-    notes: str | None = None
-    sources: list[SourceIn] = []
 
 
 # -- text hygiene -----------------------------------------------------------------------
@@ -176,51 +82,27 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     return front, text[body_start:], body_line
 
 
-# -- validation errors into problems --------------------------------------------------------
-def validation_problems(exc: ValidationError, located: Located, schema: type[BaseModel]) -> list[Problem]:
-    """One problem per pydantic error, with the line of the key it concerns."""
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        typ = err["type"]
-        if typ == "missing":
-            msg = f"required key '{loc[-1]}' is missing"
-            loc_for_line = loc[:-1]
-        elif typ == "extra_forbidden":
-            key = loc[-1]
-            msg = f"unknown key '{key}'"
-            model_fields = keys_at(schema, loc)
-            close = difflib.get_close_matches(str(key), model_fields, n=1) if model_fields else []
-            if close:
-                msg += f"; did you mean '{close[0]}'?"
-            elif model_fields:
-                msg += f" (known keys: {', '.join(sorted(model_fields))})"
-            loc_for_line = loc
-        elif typ in ("float_parsing", "float_type", "finite_number"):
-            msg = (f"'{err.get('input')}' is not a plain number: write digits with an optional '.' and '-', "
-                   "without thousands separators, currency or % signs")
-            loc_for_line = loc
-        elif typ == "literal_error":
-            msg = f"'{err.get('input')}' is not allowed: {err['msg'].replace('Input should be ', 'use ')}"
-            loc_for_line = loc
-        elif typ.startswith("date"):
-            msg = f"'{err.get('input')}' is not a valid date: write it as YYYY-MM-DD"
-            loc_for_line = loc
-        else:
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
-            loc_for_line = loc
-        line, col = located.where(loc_for_line)
-        out.append(Problem(msg, file=located.file, line=line, column=col, field=field_name(loc)))
-    return out
+def _validate(kind: str, located: Located, problems: ProblemCollector) -> Any:
+    """The validated front matter or briefing.yaml (``kind``: "briefing" or "section"), or None.
 
-
-def _validate(schema: type[BaseModel], located: Located, problems: ProblemCollector) -> Any:
+    msgspec checks the common case, valid input, in a fraction of pydantic's import
+    time; anything it refuses goes to the pydantic schemas, which report every
+    problem with its line (and accept what msgspec is merely stricter about).
+    """
     if not isinstance(located.data, dict):
         line, _ = located.where(())
         problems.add("expected keys and values (a YAML mapping) here", file=located.file, line=line)
         return None
+    from .schema_fast import convert
+
+    fast = convert(kind, located.data)
+    if fast is not None:
+        return fast
+    from pydantic import ValidationError
+
+    from .schema_content import SCHEMAS, validation_problems
+
+    schema = SCHEMAS[kind]
     try:
         return schema.model_validate(located.data)
     except ValidationError as exc:
@@ -241,7 +123,7 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
     text = read_text(meta_file, problems)
     problems.raise_if_any()
     located = load_yaml(text or "", meta_file)
-    meta: BriefingIn | None = _validate(BriefingIn, located, problems)
+    meta = _validate("briefing", located, problems)
     problems.raise_if_any()
     assert meta is not None
 
@@ -326,7 +208,7 @@ def load_section(path: Path, sid: str, root: Path, templater: Templater,
     except ContentError as exc:
         problems.extend(exc.problems)
         return None
-    head: SectionIn | None = _validate(SectionIn, located, problems)
+    head = _validate("section", located, problems)
     if head is None:
         return None
     extra = {"section": {"id": sid, "title": head.title}}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -46,9 +45,33 @@ class FontMetrics:
         return sum(map(self.widths.get, map(ord, text), repeat(self.default_width))) * size
 
 
-@lru_cache(maxsize=64)
+_read: dict[Path, FontMetrics] = {}
+
+
 def metrics(path: Path) -> FontMetrics:
     """The metrics of a font file, read once per process and kept in the cache between runs."""
+    found = _read.get(path)
+    if found is None:
+        found = _read[path] = _metrics(path)
+    return found
+
+
+def known_metrics() -> dict[Path, FontMetrics]:
+    """Every font read so far in this process (to hand to another process that will need them)."""
+    return dict(_read)
+
+
+def adopt_metrics(read: dict[Path, FontMetrics]) -> None:
+    """Take fonts another process has read."""
+    for path, found in read.items():
+        _read.setdefault(path, found)
+
+
+def forget_metrics() -> None:
+    _read.clear()
+
+
+def _metrics(path: Path) -> FontMetrics:
     from . import cache
 
     try:

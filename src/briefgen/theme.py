@@ -10,13 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, ProblemCollector, StyleError
 from .locate import DEFAULT_STYLE, FONT_DIR, PACKAGE_DIR, find_style, list_styles, style_dirs  # noqa: F401
-from .schema import keys_at
 from .styling import PAGE_SIZES, SLIDE_SIZES, Box, FontRole, Settings, TextStyle, Theme  # noqa: F401 - re-exported
 from .units import Length
 
@@ -35,110 +32,6 @@ REQUIRED_TEXT_STYLES = (
     "slide_fact_value", "slide_fact_label", "slide_footer", "slide_marking", "slide_table_header",
     "slide_table_cell", "slide_source", "slide_agenda",
 )
-
-
-# -- schema ---------------------------------------------------------------------------------
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-Color = str  # a '#RRGGBB' value or the name of a palette colour; checked after merging
-
-
-def _length(value: str) -> str:
-    Length.parse(value)  # raises ValueError with the accepted forms
-    return value
-
-
-LengthText = Annotated[str, AfterValidator(_length)]  # "0.75in", "18mm", "12pt"
-
-
-class FontIn(_Closed):
-    family: str
-    regular: str
-    bold: str | None = None
-    italic: str | None = None
-    bold_italic: str | None = None
-
-
-class TextStyleIn(_Closed):
-    parent: str | None = None
-    font: str | None = None
-    size: Annotated[float, Field(gt=0, le=400)] | None = None
-    leading: Annotated[float, Field(ge=0.8, le=4)] | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-    color: Color | None = None
-    space_before: Annotated[float, Field(ge=0, le=200)] | None = None
-    space_after: Annotated[float, Field(ge=0, le=200)] | None = None
-    align: Literal["left", "center", "right", "justify"] | None = None
-    upper: bool | None = None
-    tracking: Annotated[float, Field(ge=-5, le=20)] | None = None
-
-
-class BoxIn(_Closed):
-    fill: Color | None = None
-    border: Color | None = None
-    border_width: Annotated[float, Field(ge=0, le=12)] = 0
-    accent_width: Annotated[float, Field(ge=0, le=24)] = 0
-    padding: Annotated[float, Field(ge=0, le=72)] = 6
-
-
-class RunningIn(_Closed):
-    left: str = ""
-    center: str = ""
-    right: str = ""
-
-
-class PageIn(_Closed):
-    size: str | list[LengthText] = "letter"
-    margins: dict[Literal["top", "bottom", "left", "right"], LengthText] = {}
-    bleed: LengthText = "0.125in"
-    header: RunningIn = RunningIn()
-    footer: RunningIn = RunningIn()
-    rule_width: Annotated[float, Field(ge=0, le=6)] = 0.5
-    cover: Literal["centered", "left", "block"] = "centered"
-    cover_band: Annotated[float, Field(ge=0, le=400)] = 0
-    key_points: BoxIn = BoxIn()
-    fact: BoxIn = BoxIn()
-    table_rule: Color = "rule"
-    table_header_fill: Color | None = None
-    table_zebra: Color | None = None
-    marking_fill: Color | None = None
-    toc_min_sections: Annotated[int, Field(ge=0)] = 4
-    chart_height: Annotated[float, Field(gt=40, le=600)] = 200
-    image_max_height: Annotated[float, Field(gt=40, le=800)] = 320
-    logo_height: Annotated[float, Field(gt=4, le=200)] = 40
-
-
-class SlideIn(_Closed):
-    size: Literal["16:9", "4:3"] = "16:9"
-    margin: LengthText = "0.5in"
-    title_height: LengthText = "1.0in"
-    footer_height: LengthText = "0.35in"
-    min_font_size: Annotated[float, Field(ge=6, le=60)] = 14
-    max_bullets: Annotated[int, Field(ge=1, le=20)] = 6
-    max_words: Annotated[int, Field(ge=5, le=200)] = 40
-    cover: Literal["centered", "left", "block"] = "centered"
-    title_rule: Color | None = None
-    section_fill: Color = "primary"
-    fact_fill: Color | None = None
-    footer_rule: Color | None = None
-    logo_height: Annotated[float, Field(gt=4, le=300)] = 54
-
-
-class StyleIn(_Closed):
-    name: str | None = None
-    description: str = ""
-    extends: str | None = None
-    colors: dict[str, Color]
-    cmyk: dict[str, Annotated[list[Annotated[float, Field(ge=0, le=100)]], Field(min_length=4, max_length=4)]] = {}
-    chart_palette: Annotated[list[Color], Field(min_length=1)]
-    fonts: dict[str, FontIn]
-    text: dict[str, TextStyleIn]
-    page: PageIn = PageIn()
-    slide: SlideIn = SlideIn()
-    logo: str | None = None
 
 
 # -- finding and loading ------------------------------------------------------------------------
@@ -239,8 +132,26 @@ def load_theme(ref: str | Path | None = None) -> Theme:
     path = find_style(ref)
     merged = _read_chain(path)
     problems = ProblemCollector()
+    from .schema_fast import convert
+
+    spec = convert("style", merged.data)  # valid styles, without importing pydantic
+    if spec is None:
+        spec = _validate_style(merged, problems)
+    theme = _resolve(spec, path, merged, problems)
+    problems.raise_if_any(StyleError)
+    assert theme is not None
+    return theme
+
+
+def _validate_style(merged: _Merged, problems: ProblemCollector):
+    """The style through the pydantic schema: its value, or every problem with its file and line."""
+    from pydantic import ValidationError
+
+    from .schema import keys_at
+    from .schema_style import StyleIn
+
     try:
-        spec = StyleIn.model_validate(merged.data)
+        return StyleIn.model_validate(merged.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
@@ -255,13 +166,9 @@ def load_theme(ref: str | Path | None = None) -> Theme:
                 msg = err["msg"].removeprefix("Value error, ")
             problems.problems.append(merged.problem(loc, msg))
         raise StyleError(problems.problems) from None
-    theme = _resolve(spec, path, merged, problems)
-    problems.raise_if_any(StyleError)
-    assert theme is not None
-    return theme
 
 
-def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollector) -> Theme | None:
+def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> Theme | None:
     colors: dict[str, str] = {}
     for name, value in spec.colors.items():
         if not HEX_RE.match(value):
@@ -328,7 +235,7 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
                      (("slide", "footer_rule"), spec.slide.footer_rule)]:
         color(ref, loc)
 
-    def box(b: BoxIn, key: str) -> Box:
+    def box(b, key: str) -> Box:
         return Box(fill=color(b.fill, ("page", key, "fill")), border=color(b.border, ("page", key, "border")),
                    border_width=b.border_width, accent_width=b.accent_width, padding=b.padding)
 
@@ -346,9 +253,9 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
     if problems.problems:
         return None
     # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None
-    page = Settings.of(spec.page.model_dump()).replace(**{
+    page = Settings.of(_plain(spec.page)).replace(**{
         k: None for k in ("table_header_fill", "table_zebra", "marking_fill") if getattr(spec.page, k) == "none"})
-    slide = Settings.of(spec.slide.model_dump()).replace(**{
+    slide = Settings.of(_plain(spec.slide)).replace(**{
         k: None for k in ("title_rule", "fact_fill", "footer_rule") if getattr(spec.slide, k) == "none"})
     return Theme(
         name=spec.name or path.stem, description=spec.description, file=path, colors=colors,
@@ -356,6 +263,15 @@ def _resolve(spec: StyleIn, path: Path, merged: _Merged, problems: ProblemCollec
         page=page, page_size=page_size, margins=margins, bleed=bleed,
         key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
         slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, sources=merged.sources)
+
+
+def _plain(settings) -> dict:
+    """A validated block of settings as plain data, whichever schema validated it."""
+    if hasattr(settings, "model_dump"):
+        return settings.model_dump()
+    import msgspec
+
+    return msgspec.to_builtins(settings)
 
 
 def _font_path(name: str, style_dir: Path) -> Path | None:

@@ -213,7 +213,6 @@ class _PdfBuilder:
         self.fonts = _register_fonts(theme, _needed_faces(briefing, theme))
         self.body_metrics = metrics(theme.fonts["body"].regular)
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
-        self._covers = {role: metrics(theme.fonts[role].regular) for role in theme.fonts}
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0
         self.section_pages: dict[str, int] = {}  # bookmark key -> page, filled in as the pages are laid out
@@ -283,7 +282,7 @@ class _PdfBuilder:
         return self._escape_with_fallback(text.upper() if ts.upper else text, ts.font)
 
     def _escape_with_fallback(self, text: str, role: str) -> str:
-        face = self._covers[role]
+        face = metrics(self.t.fonts[role].regular)  # read when a role is first used
         if self.fallback_name is None or not (set(text) - face.charset - _WHITESPACE):
             return escape(text).replace("\n", "<br/>")
         out = []
