@@ -185,3 +185,26 @@ def test_the_generators_reach_acceptance():
     assert agree("section", find(section, lambda d: convert("section", d) is not None and "chart" in d))
     assert agree("briefing", find(briefing, lambda d: convert("briefing", d) is not None and "date" in d))
     assert agree("style", find(style, lambda d: convert("style", d) is not None and "page" in d and "slide" in d))
+
+
+def test_input_only_pydantic_accepts_still_builds_the_same(tmp_path, make_briefing):
+    """Stricter msgspec only means slower: "yes", " 12" and "+5" go to pydantic, and mean what they say."""
+    from briefgen import api
+    from briefgen.theme import load_theme
+
+    lax = tmp_path / "lax.yaml"
+    lax.write_text("extends: formal\ntext:\n  h1:\n    bold: 'yes'\n    size: ' 20'\n", encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("extends: formal\ntext:\n  h1:\n    bold: true\n    size: 20\n", encoding="utf-8")
+    assert convert("style", _read_chain(lax).data) is None  # the pydantic tier reads it
+    assert convert("style", _read_chain(plain).data) is not None
+    assert load_theme(lax).text == load_theme(plain).text
+
+    chart = ("chart:\n  type: bar\n  title: T\n  categories: [a, b]\n  series:\n"
+             "    - name: s\n      values: [{}, {}]\n")
+    roots = [make_briefing("title: B\nsections: [a]\n", {"a": "---\ntitle: A\n" + chart.format(*v) + "---\nText.\n"},
+                           name=n) for n, v in (("lax", ("'+5'", "'.5'")), ("plain", ("5", "0.5")))]
+    assert convert("section", {"title": "A", "chart": {"type": "bar", "title": "T", "categories": ["a", "b"],
+                                                       "series": [{"name": "s", "values": ["+5", ".5"]}]}}) is None
+    built = [api.build(r, format="pdf", output_dir=tmp_path / r.name) for r in roots]
+    assert built[0].briefing.sections[0].chart == built[1].briefing.sections[0].chart
