@@ -150,40 +150,8 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     if slide_size is not None and slide_size not in SLIDE_SIZES:
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
     kinds = fmt.expand()
-    both = len(kinds) == 2
     selection = _selection(sections, exclude, preset)
-    key = _cache_key(briefing, style, content_dir)
-    inputs = _cached(key)
-    # On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one process) inputs that
-    # must be read afresh are read by a forked child, which hands the model over and then renders the
-    # deck, while this process imports reportlab and renders the PDF: reading and importing overlap
-    # instead of following one another. With cached inputs the child only renders the deck.
-    child = None
-    if inputs is None and _can_fork():
-        def read_then_deck():
-            from .fonts import known_metrics
-
-            chosen, theme = _chosen_fresh(briefing, style, content_dir, key, selection)
-            yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
-            if both:
-                yield _render_pptx(chosen, theme, slide_size)
-
-        child = _Forked(read_then_deck)
-        try:
-            _import_renderer(kinds[0])
-            chosen, theme, read_fonts = child.result()
-            adopt_metrics(read_fonts)
-        except BaseException:
-            child.close()
-            raise
-        if not both:
-            child.close()
-            child = None
-    else:
-        full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
-        chosen = _chosen(full, theme, selection)
-        if both and _can_fork():
-            child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)]))
+    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size)
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -313,6 +281,46 @@ def _collector_paused():
     finally:
         if was:
             gc.enable()
+
+
+def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
+           slide_size) -> tuple[Briefing, Theme, _Forked | None]:
+    """The chosen briefing and theme, and the forked process rendering the deck if there is one.
+
+    On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one
+    process) inputs that must be read afresh are read by a forked child, which
+    hands the model over and then renders the deck, while this process imports
+    reportlab: reading and importing overlap instead of following one another.
+    With cached inputs a forked child only renders the deck.
+    """
+    both = len(kinds) == 2
+    key = _cache_key(briefing, style, content_dir)
+    inputs = _cached(key)
+    if inputs is None and _can_fork():
+        def read_then_deck():
+            from .fonts import known_metrics
+
+            chosen, theme = _chosen_fresh(briefing, style, content_dir, key, selection)
+            yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
+            if both:
+                yield _render_pptx(chosen, theme, slide_size)
+
+        child = _Forked(read_then_deck)
+        try:
+            _import_renderer(kinds[0])
+            chosen, theme, read_fonts = child.result()
+            adopt_metrics(read_fonts)
+        except BaseException:
+            child.close()
+            raise
+        if not both:
+            child.close()
+            child = None
+        return chosen, theme, child
+    full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
+    chosen = _chosen(full, theme, selection)
+    child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and _can_fork() else None
+    return chosen, theme, child
 
 
 def _import_renderer(kind: str) -> None:
