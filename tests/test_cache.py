@@ -228,3 +228,11 @@ def test_old_entries_are_dropped_by_count_and_size(tmp_path, monkeypatch):
     store("big", "y" * 5000, 0)
     assert cache.load("test", "big") == "y" * 5000  # the newest is kept whatever its size
     assert cache.load("test", 4) is None
+
+
+def test_a_pipe_in_the_briefing_folder_is_not_opened(setup, tmp_path):
+    """A named pipe nobody writes to would block a reader forever: the fingerprint only notes it."""
+    os.mkfifo(setup / "a-pipe")
+    result = api.build(setup, format="pdf", output_dir=tmp_path / "out")
+    assert result.files
+    assert cache.fingerprint(setup) == cache.fingerprint(setup)

@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +55,8 @@ def directory() -> Path | None:
 
 
 def _file_print(path: str, st: os.stat_result) -> tuple:
+    if not stat.S_ISREG(st.st_mode):  # a pipe or device: never opened (reading one could block forever)
+        return 0, 0, stat.S_IFMT(st.st_mode)
     digest = b""
     if st.st_size <= HASH_LIMIT:
         with open(path, "rb") as f:
