@@ -236,3 +236,16 @@ def test_a_pipe_in_the_briefing_folder_is_not_opened(setup, tmp_path):
     result = api.build(setup, format="pdf", output_dir=tmp_path / "out")
     assert result.files
     assert cache.fingerprint(setup) == cache.fingerprint(setup)
+
+
+def test_only_the_briefing_folder_is_walked(setup, tmp_path):
+    """A style kept in a big folder (a home directory) must not make every build read that folder."""
+    big = tmp_path / "home"
+    (big / "photos").mkdir(parents=True)
+    for i in range(50):
+        (big / "photos" / f"{i}.jpg").write_bytes(b"x" * 1000)
+    (big / "mine.yaml").write_text("extends: formal\nname: mine\n", encoding="utf-8")
+    theme = api._read_inputs(setup, big / "mine.yaml", None)[1]
+    inputs = api._inputs_of(setup.resolve(), theme)
+    assert [p for p, mode in inputs if mode == "tree"] == [setup.resolve()]
+    assert (big.resolve(), "names") in inputs and (big.resolve() / "mine.yaml", "file") in inputs

@@ -114,20 +114,25 @@ def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefi
     return full, theme
 
 
-def _inputs_of(folder: Path, theme: Theme) -> list[tuple[Path, bool]]:
-    """Every file and folder whose change could change a read briefing or theme (for the cache)."""
-    from .locate import PACKAGE_DIR
+def _inputs_of(folder: Path, theme: Theme) -> list[tuple[Path, str]]:
+    """Every path whose change could change a read briefing or theme, with how to compare it (cache.py)."""
+    from .locate import FONT_DIR, PACKAGE_DIR
 
-    inputs = [(folder, True)]
-    dirs = {d.resolve() for d in style_dirs()} | {p.resolve().parent for p in theme.sources}
-    inputs += [(d, True) for d in sorted(dirs)]
-    files = {p.resolve() for role in theme.fonts.values() for p in (role.regular, role.bold, role.italic,
-                                                                       role.bold_italic)}
+    inputs = [(folder, "tree")]
+    # the style folders by their names (a style appearing where a lookup would now find it first),
+    # each style file read, and each font and logo file by its content
+    folders = {d.resolve() for d in style_dirs()} | {p.resolve().parent for p in theme.sources}
+    inputs += [(d, "names") for d in sorted(folders)]
+    files = {p.resolve() for p in theme.sources}
+    files |= {p.resolve() for role in theme.fonts.values()
+              for p in (role.regular, role.bold, role.italic, role.bold_italic)}
     if theme.logo:
         files.add(theme.logo.resolve())
-    # files inside the package are covered by the cache's code stamp; those under a folder above, by its print
-    inputs += [(f, False) for f in sorted(files)
-               if not f.is_relative_to(PACKAGE_DIR) and not any(f.is_relative_to(d) for d in dirs | {folder})]
+    # a font found among the shipped ones would be found first beside the style file, were one put there
+    beside = theme.file.resolve().parent
+    files |= {beside / f.relative_to(FONT_DIR) for f in set(files) if f.is_relative_to(FONT_DIR)}
+    # files inside the package are covered by the cache's code stamp
+    inputs += [(f, "file") for f in sorted(files) if not f.is_relative_to(PACKAGE_DIR)]
     return inputs
 
 

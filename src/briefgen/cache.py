@@ -64,10 +64,13 @@ def _file_print(path: str, st: os.stat_result) -> tuple:
     return st.st_size, st.st_mtime_ns, digest
 
 
-def fingerprint(path: Path, *, recursive: bool = True) -> tuple | None:
-    """What a file or folder holds, compared between builds; None when it is too big to be worth it.
+def fingerprint(path: Path, mode: str = "tree") -> tuple | None:
+    """What a path holds, compared between builds; None when it is too big to be worth it.
 
-    A missing path has a fingerprint too, so a file that later appears is a change.
+    ``mode``: "tree", every file and folder below ``path`` (following links);
+    "names", only the names directly in the folder (whether a lookup would now
+    find something new); "file", one file. A missing path has a fingerprint too,
+    so a file that later appears is a change.
     """
     path = Path(path)
     try:
@@ -76,6 +79,9 @@ def fingerprint(path: Path, *, recursive: bool = True) -> tuple | None:
         return ("absent", str(path))
     if not os.path.isdir(path):
         return ("file", str(path), _file_print(str(path), st))
+    if mode == "names":
+        names = sorted(os.listdir(path))
+        return ("names", str(path), tuple(names)) if len(names) <= MAX_FILES else None
     items: list[tuple] = []
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
@@ -96,8 +102,6 @@ def fingerprint(path: Path, *, recursive: bool = True) -> tuple | None:
                 items.append((rel, name, "unreadable"))
             if len(items) > MAX_FILES:
                 return None
-        if not recursive:
-            dirnames[:] = []
     return ("dir", str(path), tuple(items))
 
 
@@ -146,8 +150,8 @@ def load(kind: str, key: Any) -> Any | None:
     try:
         with open(path, "rb") as f:
             inputs, value = pickle.load(f)
-        for where, recursive, seen in inputs:
-            if fingerprint(Path(where), recursive=recursive) != seen:
+        for where, mode, seen in inputs:
+            if fingerprint(Path(where), mode) != seen:
                 return None
         return value
     except Exception:  # noqa: BLE001 - missing, damaged or from another version: read the inputs instead
@@ -163,8 +167,8 @@ def _newest(seen: tuple) -> int:
     return 0
 
 
-def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, bool]], started_ns: int) -> None:
-    """Keep ``value`` under ``key`` with the fingerprints of ``inputs`` (path, recursive).
+def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, str]], started_ns: int) -> None:
+    """Keep ``value`` under ``key`` with the fingerprints of ``inputs`` (path, mode: see fingerprint).
 
     ``started_ns`` is when reading the inputs began. Nothing is stored if any
     input was modified less than two seconds before that: a file written while
@@ -176,11 +180,11 @@ def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, bool]], star
         return
     try:
         prints = []
-        for where, recursive in inputs:
-            seen = fingerprint(where, recursive=recursive)
+        for where, mode in inputs:
+            seen = fingerprint(where, mode)
             if seen is None or _newest(seen) >= started_ns - RACY_NS:
                 return
-            prints.append((str(where), recursive, seen))
+            prints.append((str(where), mode, seen))
         data = pickle.dumps((prints, value), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
