@@ -5,14 +5,14 @@ page size is the common case, and most of a small build goes to reading,
 validating and parsing inputs that have not changed. A cache entry is used only
 when every input that went into it is unchanged:
 
-* the briefing folder, every file under it (following links), and the style
-  folders and font files the theme was resolved from — each file by size,
-  modification time and, up to 1 MiB, a hash of its bytes, and each folder by
-  the names in it (so a file that appears where a lookup would now find it
-  counts as a change);
-* the code that produced the entry: briefgen's own files (modules and fonts) and the libraries
-  that read inputs (PyYAML, markdown-it-py, Jinja2, pydantic, Pillow, fontTools),
-  and the Python version.
+* every file under the briefing folder (following links), each style file of
+  the theme's chain and each font and logo file it names — by size,
+  modification time and, up to 1 MiB, a hash of the bytes — and the names in
+  every folder a style or font is looked up in (so a file that appears where a
+  lookup would now find it counts as a change);
+* the code that produced the entry: briefgen's own files (modules and fonts),
+  the libraries that read inputs (PyYAML, markdown-it-py, Jinja2, msgspec,
+  pydantic, Pillow, fontTools) and the Python version.
 
 Only successful reads are stored, so every error is always found afresh. The
 cache lives in ``$BRIEFGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefgen``, else
@@ -39,7 +39,7 @@ MAX_ENTRIES = 64  # per kind; the least recently written go first
 MAX_BYTES = 256 << 20  # per kind; the newest entry is kept whatever its size
 RACY_NS = 2_000_000_000  # inputs changed this close to a read are not trusted to be settled
 MAX_FILES = 5000  # a folder with more entries than this is not worth fingerprinting on every build
-_LIBRARIES = ("yaml", "markdown_it", "jinja2", "pydantic", "pydantic_core", "PIL", "fontTools")
+_LIBRARIES = ("yaml", "markdown_it", "jinja2", "msgspec", "pydantic", "pydantic_core", "PIL", "fontTools")
 _code_stamp: str | None = None
 
 
