@@ -15,15 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen import schema_content, schema_style
 from briefgen.content import split_front_matter
-from briefgen.schema_fast import _KINDS, convert
+from briefgen.schema import pydantic_model
+from briefgen.schemas import SCHEMAS, convert
 from briefgen.theme import _read_chain
 from briefgen.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PYDANTIC = {"briefing": schema_content.BriefingIn, "section": schema_content.SectionIn,
-            "style": schema_style.StyleIn}
+PYDANTIC = {kind: pydantic_model(struct) for kind, struct in SCHEMAS.items()}
 
 
 def pydantic_view(kind: str, data: dict):
@@ -37,7 +36,7 @@ def pydantic_view(kind: str, data: dict):
 
 
 def agree(kind: str, data: dict) -> bool | None:
-    """Whether the fast tier accepted ``data``; fails the test if it accepted more than pydantic does."""
+    """Whether msgspec accepted ``data``; fails the test if it accepted more than pydantic does."""
     fast = convert(kind, data)
     if fast is None:
         return False
@@ -47,19 +46,28 @@ def agree(kind: str, data: dict) -> bool | None:
     return True
 
 
-def test_both_tiers_have_the_same_keys():
-    from briefgen import schema_fast
+def test_both_tiers_have_the_same_keys_and_defaults():
+    """The pydantic models are derived from the structs: every struct, nested ones too, field for field."""
+    import typing
 
-    for kind, fast in _KINDS.items():
-        pairs = [(fast, PYDANTIC[kind])]
-        while pairs:
-            f, p = pairs.pop()
-            assert set(f.__struct_fields__) == set(p.model_fields), f.__name__
-            for name in f.__struct_fields__:
-                sub = getattr(schema_fast, p.model_fields[name].annotation.__name__, None) \
-                    if isinstance(p.model_fields[name].annotation, type) else None
-                if sub is not None and isinstance(sub, type) and issubclass(sub, msgspec.Struct):
-                    pairs.append((sub, p.model_fields[name].annotation))
+    pairs = [(struct, PYDANTIC[kind]) for kind, struct in SCHEMAS.items()]
+    seen = set()
+    while pairs:
+        struct, model = pairs.pop()
+        if struct in seen:
+            continue
+        seen.add(struct)
+        fields = {f.name: f for f in msgspec.structs.fields(struct)}
+        assert list(fields) == list(model.model_fields), struct.__name__
+        for name, f in fields.items():
+            info = model.model_fields[name]
+            if f.default is not msgspec.NODEFAULT:
+                assert info.default == f.default, (struct.__name__, name)
+            hint = typing.get_type_hints(struct)[name]
+            nested = [a for a in (hint, *typing.get_args(hint)) if isinstance(a, type) and issubclass(a, msgspec.Struct)]
+            for sub in nested:
+                pairs.append((sub, pydantic_model(sub)))
+    assert {s.__name__ for s in seen} >= {"PageIn", "SlideIn", "BoxIn", "RunningIn", "ChartIn", "SeriesIn"}
 
 
 def shipped_inputs():

@@ -14,14 +14,14 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, ProblemCollector
+from .errors import ContentError, Problem, ProblemCollector
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
 from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
 from .templating import Templater
 from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
 
-from .schema_fast import ID_RE  # noqa: F401 - re-exported
+from .schemas import ID_RE  # noqa: F401 - re-exported
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -85,29 +85,71 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 def _validate(kind: str, located: Located, problems: ProblemCollector) -> Any:
     """The validated front matter or briefing.yaml (``kind``: "briefing" or "section"), or None.
 
-    msgspec checks the common case, valid input, in a fraction of pydantic's import
-    time; anything it refuses goes to the pydantic schemas, which report every
-    problem with its line (and accept what msgspec is merely stricter about).
+    The msgspec tier accepts valid input quickly; anything it refuses is
+    validated by the pydantic model derived from the same schema, which reports
+    every problem with its line (see :mod:`briefgen.schemas`).
     """
     if not isinstance(located.data, dict):
         line, _ = located.where(())
         problems.add("expected keys and values (a YAML mapping) here", file=located.file, line=line)
         return None
-    from .schema_fast import convert
+    from .schemas import SCHEMAS, convert
 
     fast = convert(kind, located.data)
     if fast is not None:
         return fast
     from pydantic import ValidationError
 
-    from .schema_content import SCHEMAS, validation_problems
+    from .schema import pydantic_model
 
-    schema = SCHEMAS[kind]
+    schema = pydantic_model(SCHEMAS[kind])
     try:
         return schema.model_validate(located.data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, located, schema))
         return None
+
+
+# -- validation errors into problems --------------------------------------------------------
+def validation_problems(exc, located: Located, schema) -> list[Problem]:
+    """One problem per pydantic error (``exc``, from ``schema``), with the line of the key it concerns."""
+    from .schema import keys_at
+
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        typ = err["type"]
+        if typ == "missing":
+            msg = f"required key '{loc[-1]}' is missing"
+            loc_for_line = loc[:-1]
+        elif typ == "extra_forbidden":
+            key = loc[-1]
+            msg = f"unknown key '{key}'"
+            model_fields = keys_at(schema, loc)
+            close = difflib.get_close_matches(str(key), model_fields, n=1) if model_fields else []
+            if close:
+                msg += f"; did you mean '{close[0]}'?"
+            elif model_fields:
+                msg += f" (known keys: {', '.join(sorted(model_fields))})"
+            loc_for_line = loc
+        elif typ in ("float_parsing", "float_type", "finite_number"):
+            msg = (f"'{err.get('input')}' is not a plain number: write digits with an optional '.' and '-', "
+                   "without thousands separators, currency or % signs")
+            loc_for_line = loc
+        elif typ == "literal_error":
+            msg = f"'{err.get('input')}' is not allowed: {err['msg'].replace('Input should be ', 'use ')}"
+            loc_for_line = loc
+        elif typ.startswith("date"):
+            msg = f"'{err.get('input')}' is not a valid date: write it as YYYY-MM-DD"
+            loc_for_line = loc
+        else:
+            msg = err["msg"]
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            loc_for_line = loc
+        line, col = located.where(loc_for_line)
+        out.append(Problem(msg, file=located.file, line=line, column=col, field=field_name(loc)))
+    return out
 
 
 # -- finding briefings -----------------------------------------------------------------------

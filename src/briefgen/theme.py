@@ -132,7 +132,7 @@ def load_theme(ref: str | Path | None = None) -> Theme:
     path = find_style(ref)
     merged = _read_chain(path)
     problems = ProblemCollector()
-    from .schema_fast import convert
+    from .schemas import convert
 
     spec = convert("style", merged.data)  # valid styles, without importing pydantic
     if spec is None:
@@ -147,17 +147,18 @@ def _validate_style(merged: _Merged, problems: ProblemCollector):
     """The style through the pydantic schema: its value, or every problem with its file and line."""
     from pydantic import ValidationError
 
-    from .schema import keys_at
-    from .schema_style import StyleIn
+    from .schema import keys_at, pydantic_model
+    from .schemas import StyleIn
 
+    schema = pydantic_model(StyleIn)
     try:
-        return StyleIn.model_validate(merged.data)
+        return schema.model_validate(merged.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             if err["type"] == "extra_forbidden":
                 msg = f"unknown key '{loc[-1]}'"
-                close = difflib.get_close_matches(str(loc[-1]), keys_at(StyleIn, loc), n=1)
+                close = difflib.get_close_matches(str(loc[-1]), keys_at(schema, loc), n=1)
                 if close:
                     msg += f"; did you mean '{close[0]}'?"
             elif err["type"] == "missing":
