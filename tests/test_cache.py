@@ -245,7 +245,7 @@ def test_only_the_briefing_folder_is_walked(setup, tmp_path):
     for i in range(50):
         (big / "photos" / f"{i}.jpg").write_bytes(b"x" * 1000)
     (big / "mine.yaml").write_text("extends: formal\nname: mine\n", encoding="utf-8")
-    theme = api._read_inputs(setup, big / "mine.yaml", None)[1]
+    theme = api.read_inputs(setup, big / "mine.yaml", None)[1]
     inputs = api._inputs_of(setup.resolve(), theme)
     assert [p for p, mode in inputs if mode == "tree"] == [setup.resolve()]
     assert (big.resolve(), "names") in inputs and (big.resolve() / "mine.yaml", "file") in inputs

@@ -40,7 +40,7 @@ def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str]
             content_dir: Path | None = None) -> tuple[Briefing, Theme]:
     """The selected briefing and its theme, validated, glyphs checked; nothing rendered."""
     selection = _selection(sections, exclude, preset)
-    full, theme = _read_inputs(briefing, style, content_dir)
+    full, theme = read_inputs(briefing, style, content_dir)
     return _chosen(full, theme, selection), theme
 
 
@@ -57,7 +57,7 @@ def _chosen(full: Briefing, theme: Theme, selection: Selection) -> Briefing:
     return chosen
 
 
-def _read_inputs(briefing: str | Path | None, style: str | Path | None,
+def read_inputs(briefing: str | Path | None, style: str | Path | None,
                  content_dir: Path | None) -> tuple[Briefing, Theme]:
     """The whole briefing and the theme, from the cache when none of their inputs changed (see cache.py)."""
     key = _cache_key(briefing, style, content_dir)

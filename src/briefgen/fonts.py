@@ -68,6 +68,7 @@ def adopt_metrics(read: dict[Path, FontMetrics]) -> None:
 
 
 def forget_metrics() -> None:
+    """Read every font afresh from now on (its cached metrics still count)."""
     _read.clear()
 
 

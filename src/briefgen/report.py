@@ -27,10 +27,10 @@ def estimate_pages(section: Section) -> float:
 
 def section_report(briefing: str | None, content_dir: Path) -> str:
     """A table of sections (id, title, words, ~pages, ~slides) and the presets."""
-    from .api import _read_inputs
+    from .api import read_inputs
     from .render.slides import plan_slides
 
-    full, theme = _read_inputs(briefing, None, content_dir)
+    full, theme = read_inputs(briefing, None, content_dir)
     plan = plan_slides(full, theme)
     slides_by_section: dict[str, int] = {}
     for slide in plan.slides:
