@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from copy import deepcopy
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -21,13 +22,14 @@ from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
-from pptx.opc.serialized import PackageWriter
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import _Relationship
+from pptx.opc.serialized import PackageWriter
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
-from pptx.parts.slide import SlidePart
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.util import Emu
 
 from ..units import emu
@@ -99,12 +101,6 @@ def _notes_adder(prs):
     page, related to the notes master and the slide exactly as python-pptx
     relates them, so the package is the same byte for byte.
     """
-    from copy import deepcopy
-
-    from pptx.opc.constants import CONTENT_TYPE as CT
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-    from pptx.parts.slide import NotesSlidePart
-
     package = prs.part.package
     blank = None
 
