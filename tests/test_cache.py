@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen import api, cache, content, fonts
+from briefgen import api, cache
+from briefgen.load import briefing as content, fonts
 from briefgen.cli import app
-from briefgen.locate import FONT_DIR
+from briefgen.load.locate import FONT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def _no_reading(monkeypatch):
         raise AssertionError("inputs were read although the cache should have answered")
 
     monkeypatch.setattr(content, "load_briefing", refuse)
-    from briefgen import theme
+    from briefgen.load import style as theme
     monkeypatch.setattr(theme, "load_theme", refuse)
 
 
@@ -177,12 +178,12 @@ def test_a_cached_build_imports_no_reading_library(setup, tmp_path):
     import sys
 
     code = ("import sys; from briefgen import api; api.build(sys.argv[1], output_dir=sys.argv[2]); "
-            "print(sorted(m for m in ('yaml', 'markdown_it', 'jinja2', 'fontTools', 'briefgen.content', "
-            "'briefgen.theme') if m in sys.modules))")
+            "print(sorted(m for m in ('yaml', 'markdown_it', 'jinja2', 'fontTools', 'briefgen.load.briefing', "
+            "'briefgen.load.style') if m in sys.modules))")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "BRIEFGEN_NO_FORK": "1"}  # one process sees all
     runs = [subprocess.run([sys.executable, "-c", code, str(setup), str(tmp_path / "out")], env=env,
                            capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
-    assert "yaml" in runs[0] and "briefgen.content" in runs[0]
+    assert "yaml" in runs[0] and "briefgen.load.briefing" in runs[0]
     assert runs[1] == "[]"
 
 

@@ -41,7 +41,7 @@ def test_chart_type_renders_in_both_outputs(make_briefing, tmp_path, name):
 def test_chart_text_stays_inside_the_margins(make_briefing, tmp_path, name):
     import pdfplumber
 
-    from briefgen.theme import load_theme
+    from briefgen.load.style import load_theme
 
     kind, categories, series, _ = CHARTS[name]
     chart = f"chart: {{type: {kind}, title: T, unit: billion US$, categories: {categories}, series: {series}}}\n"

@@ -14,7 +14,7 @@ from pptx.util import Emu
 
 import briefgen
 from briefgen.render.slides import plan_slides
-from briefgen.theme import load_theme
+from briefgen.load.style import load_theme
 
 from conftest import soffice_to_pdf
 

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 import briefgen
-from briefgen.theme import load_theme
+from briefgen.load.style import load_theme
 
 from conftest import need, run, source_sentences, squash
 

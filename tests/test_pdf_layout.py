@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import briefgen
-from briefgen.theme import load_theme
+from briefgen.load.style import load_theme
 
 from conftest import need, run
 

@@ -16,7 +16,7 @@ from pptx import Presentation
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.templating import escape_markdown
+from briefgen.load.templates import escape_markdown
 
 # Any character but surrogates (which cannot be written to a UTF-8 file at all); half the time only
 # characters of the scripts the shipped fonts cover, so that builds succeed often enough to check text.

@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.content import split_front_matter
-from briefgen.schema import pydantic_model
-from briefgen.schemas import SCHEMAS, convert
-from briefgen.theme import _read_chain
-from briefgen.yamlsrc import load_yaml
+from briefgen.load.briefing import split_front_matter
+from briefgen.load.schema_errors import pydantic_model
+from briefgen.load.schema import SCHEMAS, convert
+from briefgen.load.style import _read_chain
+from briefgen.load.yaml_source import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PYDANTIC = {kind: pydantic_model(struct) for kind, struct in SCHEMAS.items()}
@@ -198,7 +198,7 @@ def test_the_generators_reach_acceptance():
 def test_input_only_pydantic_accepts_still_builds_the_same(tmp_path, make_briefing):
     """Stricter msgspec only means slower: "yes", " 12" and "+5" go to pydantic, and mean what they say."""
     from briefgen import api
-    from briefgen.theme import load_theme
+    from briefgen.load.style import load_theme
 
     lax = tmp_path / "lax.yaml"
     lax.write_text("extends: formal\ntext:\n  h1:\n    bold: 'yes'\n    size: ' 20'\n", encoding="utf-8")

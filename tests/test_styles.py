@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import briefgen
 from briefgen import RenderError, StyleError
 from briefgen.cli import app
-from briefgen.theme import list_styles, load_theme
+from briefgen.load.style import list_styles, load_theme
 
 from test_pdf import fonts_of, STANDARD_14
 
@@ -150,7 +150,7 @@ def test_slide_text_is_measured_with_the_fonts_the_pdf_embeds():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from briefgen.fonts import metrics
+    from briefgen.load.fonts import metrics
 
     theme = load_theme("formal")
     text = "Mexico is the United States’ second-largest export market"

@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "build": "api", "build_many": "api", "prepare": "api", "BuildResult": "api",
     "Format": "formats",
-    "load_briefing": "content", "list_briefings": "content",
-    "load_theme": "theme", "list_styles": "theme",
+    "load_briefing": "load.briefing", "list_briefings": "load.locate",
+    "load_theme": "load.style", "list_styles": "load.locate",
     "BriefgenError": "errors", "ContentError": "errors", "StyleError": "errors", "SelectionError": "errors",
     "UsageError": "errors", "RenderError": "errors",
 }

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
-from .fonts import adopt_metrics, check_coverage
+from .load.fonts import adopt_metrics, check_coverage
 from .formats import Format
-from .locate import find_briefing, find_style, style_dirs
+from .load.locate import find_briefing, find_style, style_dirs
 from .model import Briefing
 from .output import output_stem, write_all_atomic
 from .selection import Selection, select
-from .styling import PAGE_SIZES, SLIDE_SIZES, Theme
+from .theme import PAGE_SIZES, SLIDE_SIZES, Theme
 
 log = logging.getLogger("briefgen")
 _ERRORS = {c.__name__: c for c in (BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError)}
@@ -92,8 +92,8 @@ def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefi
     from . import cache
 
     started = time.time_ns()
-    from .content import load_briefing
-    from .theme import load_theme
+    from .load.briefing import load_briefing
+    from .load.style import load_theme
 
     # style and content are both checked before either error is raised: one run reports everything
     problems: list = []
@@ -116,7 +116,7 @@ def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefi
 
 def _inputs_of(folder: Path, theme: Theme) -> list[tuple[Path, str]]:
     """Every path whose change could change a read briefing or theme, with how to compare it (cache.py)."""
-    from .locate import FONT_DIR, PACKAGE_DIR
+    from .load.locate import FONT_DIR, PACKAGE_DIR
 
     inputs = [(folder, "tree")]
     # the style folders by their names (a style appearing where a lookup would now find it first),
@@ -303,7 +303,7 @@ def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str,
     inputs = _cached(key)
     if inputs is None and _can_fork():
         def read_then_deck():
-            from .fonts import known_metrics
+            from .load.fonts import known_metrics
 
             chosen, theme = _chosen_fresh(briefing, style, content_dir, key, selection)
             yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already

@@ -87,7 +87,7 @@ def build(
     try:
         names = list(briefings or [])
         if all_:
-            from .content import list_briefings
+            from .load.briefing import list_briefings
 
             if names:
                 raise UsageError("--all builds every briefing; leave out the briefing names")
@@ -122,7 +122,7 @@ def _pick(briefing: str | None, content_dir: Path) -> str:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("--pick needs an interactive terminal; use --sections ID,ID or --preset NAME instead "
                          "(see 'briefgen sections')")
-    from .content import load_briefing
+    from .load.briefing import load_briefing
 
     full = load_briefing(briefing, content_dir)
     import questionary
@@ -150,7 +150,7 @@ def sections_cmd(briefing: Optional[str] = BriefingArg, content_dir: Path = Cont
 @app.command()
 def styles():
     """List the styles available, with a one-line description each."""
-    from .theme import list_styles, style_description
+    from .load.style import list_styles, style_description
 
     try:
         found = list_styles()

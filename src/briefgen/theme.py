@@ -1,339 +1,131 @@
-"""Styles: ``styles/<name>.yaml`` loaded through a closed schema into a Theme both renderers read.
+"""The resolved style both renderers read: plain frozen values, no schema.
 
-A style may ``extends:`` another; the child is deep-merged onto its parent before
-validation, and each error names the file and line where the offending key was
-written. Text styles are named entries with a ``parent`` (``base`` unless given).
+:mod:`briefgen.theme` validates style files and builds these; keeping them apart
+means reading a cached Theme, or rendering one, never builds a validation schema.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import Any
 
-from .errors import Problem, ProblemCollector, StyleError
-from .locate import DEFAULT_STYLE, FONT_DIR, PACKAGE_DIR, find_style, list_styles, style_dirs  # noqa: F401
-from .styling import PAGE_SIZES, SLIDE_SIZES, Box, FontRole, Settings, TextStyle, Theme  # noqa: F401 - re-exported
 from .units import Length
 
-if TYPE_CHECKING:  # the YAML layer is imported when a style is read, not to unpickle a cached Theme
-    from .yamlsrc import Located
-
-HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "legal": (612.0, 1008.0)}
+SLIDE_SIZES = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 
-# Every text style a renderer asks for; a style file may add more, but not fewer.
-REQUIRED_TEXT_STYLES = (
-    "base", "title", "subtitle", "issuer", "date", "h1", "h2", "h3", "body", "bullet", "key_points_title",
-    "key_point", "caption", "fact_value", "fact_label", "table_header", "table_cell", "header", "footer",
-    "marking", "toc_title", "toc_entry", "code", "quote", "chart_title", "chart_label", "watermark",
-    "slide_title", "slide_subtitle", "slide_issuer", "slide_date", "slide_section", "slide_body",
-    "slide_fact_value", "slide_fact_label", "slide_footer", "slide_marking", "slide_table_header",
-    "slide_table_cell", "slide_source", "slide_agenda",
-)
+class Settings(SimpleNamespace):
+    """Validated style keys as read-only attributes (nested mappings become Settings too)."""
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Settings:
+        out = cls()
+        for key, value in data.items():
+            if isinstance(value, dict):
+                value = cls.of(value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            out.__dict__[key] = value
+        return out
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")
+
+    def replace(self, **changes: Any) -> Settings:
+        out = type(self)()
+        out.__dict__.update(self.__dict__, **changes)
+        return out
 
 
-# -- finding and loading ------------------------------------------------------------------------
-def style_description(path: Path) -> str:
-    """A style's one-line description, without validating the whole file."""
-    try:
-        theme = load_theme(path)
-        return theme.description
-    except StyleError as exc:
-        return f"(broken: {exc.problems[0]})"
+@dataclass(frozen=True)
+class FontRole:
+    """A font role: the Office family name written into decks and the TrueType files behind it."""
+
+    role: str
+    family: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+    def file(self, bold: bool, italic: bool) -> Path:
+        return {(False, False): self.regular, (True, False): self.bold, (False, True): self.italic,
+                (True, True): self.bold_italic}[(bold, italic)]
 
 
-class _Merged:
-    """Deep-merged style data and, for each key path, the file and line it came from."""
+@dataclass(frozen=True)
+class TextStyle:
+    """A fully resolved text style: every field set, colours as hex."""
 
-    def __init__(self) -> None:
-        self.data: dict = {}
-        self.sources: tuple[Path, ...] = ()
-        self.origin: dict[tuple, tuple[Path, int | None, int | None]] = {}
-
-    def add(self, located: Located) -> None:
-        self.data = self._merge(self.data, located.data, (), located)
-
-    def _merge(self, base: Any, over: Any, path: tuple, located: Located) -> Any:
-        line, col = located.where(path)
-        self.origin[path] = (located.file, line, col)
-        if isinstance(base, dict) and isinstance(over, dict):
-            out = dict(base)
-            for k, v in over.items():
-                out[k] = self._merge(base.get(k), v, path + (k,), located)
-            return out
-        if isinstance(over, (dict, list)):
-            self._mark(over, path, located)
-        return over
-
-    def _mark(self, value: Any, path: tuple, located: Located) -> None:
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for k, v in items:
-            line, col = located.where(path + (k,))
-            self.origin[path + (k,)] = (located.file, line, col)
-            if isinstance(v, (dict, list)):
-                self._mark(v, path + (k,), located)
-
-    def problem(self, path: tuple, message: str) -> Problem:
-        p = tuple(path)
-        while p and p not in self.origin:
-            p = p[:-1]
-        file, line, col = self.origin.get(p, (None, None, None))
-        from .yamlsrc import field_name
-
-        return Problem(message, file=file, line=line, column=col, field=field_name(tuple(path)))
+    name: str
+    font: str  # role name
+    size: float
+    leading: float  # absolute, in points
+    bold: bool
+    italic: bool
+    color: str
+    space_before: float
+    space_after: float
+    align: str
+    upper: bool
+    tracking: float
 
 
-def _read_chain(path: Path) -> _Merged:
-    chain: list[Located] = []
-    seen: list[Path] = []
-    current = path
-    while True:
-        real = current.resolve()
-        if real in seen:
-            names = " -> ".join(p.stem for p in seen + [real])
-            raise StyleError(Problem(f"style inheritance loops: {names}", file=current, field="extends"))
-        seen.append(real)
-        try:
-            text = current.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StyleError(Problem(f"cannot read style: {exc}", file=current)) from None
-        try:
-            from .yamlsrc import load_yaml
-
-            located = load_yaml(text, current)
-        except Exception as exc:  # ContentError from the YAML layer: re-raise as a style problem
-            problems = getattr(exc, "problems", [Problem(str(exc), file=current)])
-            raise StyleError(problems) from None
-        if not isinstance(located.data, dict):
-            raise StyleError(Problem("a style is a YAML mapping of keys", file=current, line=1))
-        chain.append(located)
-        parent = located.data.get("extends")
-        if not parent:
-            break
-        try:
-            current = find_style(parent, relative_to=current.parent)
-        except StyleError:
-            line, col = located.where(("extends",))
-            raise StyleError(Problem(f"parent style '{parent}' not found", file=current, line=line,
-                                     column=col, field="extends")) from None
-    merged = _Merged()
-    for located in reversed(chain):
-        merged.add(located)
-    merged.data.pop("extends", None)
-    merged.data["name"] = chain[0].data.get("name") or path.stem
-    merged.sources = tuple(located.file for located in chain)
-    return merged
+@dataclass(frozen=True)
+class Box:
+    fill: str | None
+    border: str | None
+    border_width: float
+    accent_width: float
+    padding: float
 
 
-def load_theme(ref: str | Path | None = None) -> Theme:
-    """The Theme for a style name or file; raises StyleError listing every problem with file and line."""
-    path = find_style(ref)
-    merged = _read_chain(path)
-    problems = ProblemCollector()
-    from .schemas import convert
+@dataclass(frozen=True)
+class Theme:
+    """A style, resolved: what both renderers read for every size, colour and font."""
 
-    spec = convert("style", merged.data)  # valid styles, without importing pydantic
-    if spec is None:
-        spec = _validate_style(merged, problems)
-    theme = _resolve(spec, path, merged, problems)
-    problems.raise_if_any(StyleError)
-    assert theme is not None
-    return theme
+    name: str
+    description: str
+    file: Path
+    colors: dict[str, str]
+    cmyk: dict[str, tuple[float, float, float, float]]
+    chart_palette: tuple[str, ...]
+    fonts: dict[str, FontRole]
+    text: dict[str, TextStyle]
+    page: Settings  # the style's page: keys, as validated
+    page_size: tuple[float, float]
+    margins: dict[str, float]
+    bleed: float
+    key_points_box: Box
+    fact_box: Box
+    slide: Settings  # the style's slide: keys, as validated
+    slide_size: tuple[float, float]
+    logo: Path | None
+    sources: tuple[Path, ...] = ()  # the style files read: this one, then each it extends
 
-
-def _validate_style(merged: _Merged, problems: ProblemCollector):
-    """The style through the pydantic schema: its value, or every problem with its file and line."""
-    from pydantic import ValidationError
-
-    from .schema import keys_at, pydantic_model
-    from .schemas import StyleIn
-
-    schema = pydantic_model(StyleIn)
-    try:
-        return schema.model_validate(merged.data)
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key '{loc[-1]}'"
-                close = difflib.get_close_matches(str(loc[-1]), keys_at(schema, loc), n=1)
-                if close:
-                    msg += f"; did you mean '{close[0]}'?"
-            elif err["type"] == "missing":
-                msg = f"required key '{loc[-1]}' is missing"
-            else:
-                msg = err["msg"].removeprefix("Value error, ")
-            problems.problems.append(merged.problem(loc, msg))
-        raise StyleError(problems.problems) from None
-
-
-def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> Theme | None:
-    colors: dict[str, str] = {}
-    for name, value in spec.colors.items():
-        if not HEX_RE.match(value):
-            problems.problems.append(merged.problem(("colors", name), f"'{value}' is not a colour: write #RRGGBB"))
-        colors[name] = value.upper()
-
-    def color(ref: str | None, loc: tuple) -> str | None:
+    def color(self, ref: str | None) -> str | None:
+        """A hex colour for a palette name or a hex value; ``None`` and ``"none"`` give ``None``."""
         if ref is None or ref == "none":
             return None
-        if ref.startswith("#"):
-            if HEX_RE.match(ref):
-                return ref.upper()
-            problems.problems.append(merged.problem(loc, f"'{ref}' is not a colour: write #RRGGBB"))
-            return None
-        if ref not in colors:
-            close = difflib.get_close_matches(ref, list(colors), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (colours: {', '.join(colors)})"
-            problems.problems.append(merged.problem(loc, f"unknown colour '{ref}'{hint}"))
-            return None
-        return colors[ref]
+        return ref if ref.startswith("#") else self.colors[ref]
 
-    for name in spec.cmyk:
-        if name not in colors:
-            problems.problems.append(merged.problem(("cmyk", name), f"cmyk given for unknown colour '{name}'"))
+    def length(self, value: str) -> float:
+        return Length.parse(value).pt
 
-    fonts: dict[str, FontRole] = {}
-    for role, f in spec.fonts.items():
-        files = {}
-        for key in ("regular", "bold", "italic", "bold_italic"):
-            name = getattr(f, key)
-            if name is None:
-                # a missing face falls back: bold_italic -> bold -> regular, italic -> regular
-                name = {"bold": f.regular, "italic": f.regular,
-                        "bold_italic": f.bold or f.italic or f.regular}.get(key, f.regular)
-            fp = _font_path(name, path.parent)
-            if fp is None:
-                problems.problems.append(merged.problem(("fonts", role, key),
-                                                        f"font file '{name}' not found (looked in the style's "
-                                                        f"folder and {FONT_DIR})"))
-            files[key] = fp or Path(name)
-        fonts[role] = FontRole(role=role, family=f.family, **files)
-    for needed in ("body", "heading", "mono"):
-        if needed not in fonts:
-            problems.problems.append(merged.problem(("fonts",), f"font role '{needed}' is missing"))
+    def font_for(self, style: TextStyle) -> FontRole:
+        return self.fonts[style.font]
 
-    text: dict[str, TextStyle] = {}
-    for name in REQUIRED_TEXT_STYLES:
-        if name not in spec.text:
-            problems.problems.append(merged.problem(("text",), f"text style '{name}' is missing"))
-    for name in spec.text:
-        ts = _resolve_text(name, spec.text, merged, problems, color, fonts, [])
-        if ts is not None:
-            text[name] = ts
+    def with_page_size(self, size: str | None) -> Theme:
+        if not size:
+            return self
+        return dataclasses.replace(self, page_size=PAGE_SIZES[size])
 
-    page_size = _page_size(spec.page.size, merged, problems)
-    margins = {k: Length.parse(spec.page.margins.get(k, "0.9in")).pt for k in ("top", "bottom", "left", "right")}
-    for loc, ref in [(("page", "table_rule"), spec.page.table_rule),
-                     (("page", "table_header_fill"), spec.page.table_header_fill),
-                     (("page", "table_zebra"), spec.page.table_zebra),
-                     (("page", "marking_fill"), spec.page.marking_fill),
-                     (("slide", "title_rule"), spec.slide.title_rule),
-                     (("slide", "section_fill"), spec.slide.section_fill),
-                     (("slide", "fact_fill"), spec.slide.fact_fill),
-                     (("slide", "footer_rule"), spec.slide.footer_rule)]:
-        color(ref, loc)
-
-    def box(b, key: str) -> Box:
-        return Box(fill=color(b.fill, ("page", key, "fill")), border=color(b.border, ("page", key, "border")),
-                   border_width=b.border_width, accent_width=b.accent_width, padding=b.padding)
-
-    palette = tuple(c for c in (color(ref, ("chart_palette", i)) for i, ref in enumerate(spec.chart_palette)) if c)
-    logo = None
-    if spec.logo:
-        from .markdown import check_image
-
-        logo = (path.parent / spec.logo).resolve()
-        if not logo.is_file():
-            problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
-        else:
-            check_image(logo, spec.logo, lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
-    bleed = Length.parse(spec.page.bleed).pt
-    if problems.problems:
-        return None
-    # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None
-    page = Settings.of(_plain(spec.page)).replace(**{
-        k: None for k in ("table_header_fill", "table_zebra", "marking_fill") if getattr(spec.page, k) == "none"})
-    slide = Settings.of(_plain(spec.slide)).replace(**{
-        k: None for k in ("title_rule", "fact_fill", "footer_rule") if getattr(spec.slide, k) == "none"})
-    return Theme(
-        name=spec.name or path.stem, description=spec.description, file=path, colors=colors,
-        cmyk={k: tuple(v) for k, v in spec.cmyk.items()}, chart_palette=palette, fonts=fonts, text=text,
-        page=page, page_size=page_size, margins=margins, bleed=bleed,
-        key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
-        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, sources=merged.sources)
-
-
-def _plain(settings) -> dict:
-    """A validated block of settings as plain data, whichever schema validated it."""
-    if hasattr(settings, "model_dump"):
-        return settings.model_dump()
-    import msgspec
-
-    return msgspec.to_builtins(settings)
-
-
-def _font_path(name: str, style_dir: Path) -> Path | None:
-    for base in (style_dir, FONT_DIR):
-        cand = (base / name)
-        if cand.is_file():
-            return cand.resolve()
-    return None
-
-
-_FIELDS = ("font", "size", "leading", "bold", "italic", "color", "space_before", "space_after", "align", "upper",
-           "tracking")
-_DEFAULTS = {"font": "body", "size": 11.0, "leading": 1.3, "bold": False, "italic": False, "color": "#000000",
-             "space_before": 0.0, "space_after": 0.0, "align": "left", "upper": False, "tracking": 0.0}
-
-
-def _resolve_text(name, specs, merged, problems, color, fonts, trail) -> TextStyle | None:
-    if name in trail:
-        problems.problems.append(merged.problem(("text", name, "parent"),
-                                                f"text style parents loop: {' -> '.join(trail + [name])}"))
-        return None
-    spec = specs[name]
-    values: dict[str, Any] = {}
-    parent = spec.parent if spec.parent is not None else ("base" if name != "base" else None)
-    if parent is not None:
-        if parent not in specs:
-            problems.problems.append(merged.problem(("text", name, "parent"), f"unknown parent text style '{parent}'"))
-            return None
-        p = _resolve_text(parent, specs, merged, problems, color, fonts, trail + [name])
-        if p is None:
-            return None
-        values = {f: getattr(p, f) for f in _FIELDS}
-        values["leading"] = p.leading / p.size  # inherit the ratio, not the absolute leading
-    else:
-        values = dict(_DEFAULTS)
-    for f in _FIELDS:
-        v = getattr(spec, f)
-        if v is not None:
-            values[f] = v
-    if spec.color is not None:
-        values["color"] = color(spec.color, ("text", name, "color")) or "#000000"
-    if values["font"] not in fonts:
-        problems.problems.append(merged.problem(("text", name, "font"), f"unknown font role '{values['font']}'"))
-        return None
-    return TextStyle(name=name, font=values["font"], size=float(values["size"]),
-                     leading=float(values["leading"]) * float(values["size"]), bold=values["bold"],
-                     italic=values["italic"], color=values["color"], space_before=float(values["space_before"]),
-                     space_after=float(values["space_after"]), align=values["align"], upper=values["upper"],
-                     tracking=float(values["tracking"]))
-
-
-def _page_size(size, merged, problems) -> tuple[float, float]:
-    if isinstance(size, str):
-        if size.lower() in PAGE_SIZES:
-            return PAGE_SIZES[size.lower()]
-        problems.problems.append(merged.problem(("page", "size"),
-                                                f"unknown page size '{size}': use letter, a4, legal or [width, height]"))
-        return PAGE_SIZES["letter"]
-    try:
-        w, h = (Length.parse(v).pt for v in size)
-        return (w, h)
-    except ValueError as exc:
-        problems.problems.append(merged.problem(("page", "size"), str(exc)))
-        return PAGE_SIZES["letter"]
+    def with_slide_size(self, size: str | None) -> Theme:
+        if not size:
+            return self
+        return dataclasses.replace(self, slide_size=SLIDE_SIZES[size],
+                                   slide=self.slide.replace(size=size))

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-from ..fonts import metrics
+from ..load.fonts import metrics
 from ..model import (Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph, Quote, Run, Section,
                      Table, plain)
-from ..styling import TextStyle, Theme
+from ..theme import TextStyle, Theme
 from ..units import Length
 from .common import column_alignments, share_widths, wrap_words
 

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from .errors import Problem
-from .model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListItem, Paragraph, Quote, Run,
+from ..errors import Problem
+from ..model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListItem, Paragraph, Quote, Run,
                     Table)
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(

@@ -14,14 +14,14 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Problem, ProblemCollector
+from ..errors import ContentError, Problem, ProblemCollector
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
-from .model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
-from .templating import Templater
-from .yamlsrc import BAD_CHARS, Located, field_name, load_yaml
+from ..model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
+from .templates import Templater
+from .yaml_source import BAD_CHARS, Located, field_name, load_yaml
 
-from .schemas import ID_RE  # noqa: F401 - re-exported
+from .schema import ID_RE  # noqa: F401 - re-exported
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -93,14 +93,14 @@ def _validate(kind: str, located: Located, problems: ProblemCollector) -> Any:
         line, _ = located.where(())
         problems.add("expected keys and values (a YAML mapping) here", file=located.file, line=line)
         return None
-    from .schemas import SCHEMAS, convert
+    from .schema import SCHEMAS, convert
 
     fast = convert(kind, located.data)
     if fast is not None:
         return fast
     from pydantic import ValidationError
 
-    from .schema import pydantic_model
+    from .schema_errors import pydantic_model
 
     schema = pydantic_model(SCHEMAS[kind])
     try:
@@ -113,7 +113,7 @@ def _validate(kind: str, located: Located, problems: ProblemCollector) -> Any:
 # -- validation errors into problems --------------------------------------------------------
 def validation_problems(exc, located: Located, schema) -> list[Problem]:
     """One problem per pydantic error (``exc``, from ``schema``), with the line of the key it concerns."""
-    from .schema import keys_at
+    from .schema_errors import keys_at
 
     out = []
     for err in exc.errors(include_url=False):

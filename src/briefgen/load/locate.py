@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .errors import ContentError, Problem, StyleError
+from ..errors import ContentError, Problem, StyleError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONT_DIR = PACKAGE_DIR / "fonts"
 DEFAULT_STYLE = "formal"
 DEFAULT_CONTENT_DIR = Path("content")

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import msgspec
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
-from .schemas import Check, Finite
+from .schema import Check, Finite
 
 _CONSTRAINTS = ("gt", "ge", "lt", "le", "min_length", "max_length", "pattern")
 

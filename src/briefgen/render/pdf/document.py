@@ -27,12 +27,12 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, Image as RLIma
                                 ListFlowable, ListItem as RLListItem, NextPageTemplate, PageTemplate, Paragraph,
                                 Spacer, Table as RLTable, TableStyle)
 
-from ..errors import RenderError
-from ..fonts import FALLBACK_ROLE, metrics
-from ..model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, ListItem,
+from ...errors import RenderError
+from ...load.fonts import FALLBACK_ROLE, metrics
+from ...model import (Block, Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, ListItem,
                      Paragraph as MParagraph, Quote, Run, Section, Table)
-from ..styling import PAGE_SIZES, TextStyle, Theme
-from .common import (column_alignments, format_number, needs_total, number_format, running_text, share_widths,
+from ...theme import PAGE_SIZES, TextStyle, Theme
+from ..common import (column_alignments, format_number, needs_total, number_format, running_text, share_widths,
                      wrap_words)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}

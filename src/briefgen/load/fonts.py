@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
-from .errors import Problem, RenderError
-from .model import Briefing, section_texts
+from ..errors import Problem, RenderError
+from ..model import Briefing, section_texts
 
 FALLBACK_ROLE = "fallback"
 _IGNORED = frozenset("\n\t\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -73,7 +73,7 @@ def forget_metrics() -> None:
 
 
 def _metrics(path: Path) -> FontMetrics:
-    from . import cache
+    from .. import cache
 
     try:
         st = path.stat()

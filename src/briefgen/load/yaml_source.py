@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 
 try:  # the C parser is several times faster and composes the same node graph
     _Loader = yaml.CSafeLoader

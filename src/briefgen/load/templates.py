@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 
 _HAS_SYNTAX = re.compile(r"\{[{%#]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")

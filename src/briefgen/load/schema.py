@@ -23,8 +23,8 @@ from typing import Annotated, Any, Callable, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
-from .model import DEFAULT_LABELS
-from .units import Length
+from ..model import DEFAULT_LABELS
+from ..units import Length
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

@@ -32,8 +32,8 @@ from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.util import Emu
 
-from ..units import emu
-from .slides import ChartBox, PictureBox, Rect, SlidePlan, TableBox, TextBox, TextPara
+from ...units import emu
+from ..slides import ChartBox, PictureBox, Rect, SlidePlan, TableBox, TextBox, TextPara
 
 _CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
                 "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
