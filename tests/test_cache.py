@@ -118,7 +118,6 @@ def test_content_broken_after_a_cached_build_is_reported(setup, tmp_path):
 def test_a_new_file_in_the_briefing_counts_as_a_change(setup, tmp_path, monkeypatch):
     api.build(setup, format="pdf", output_dir=tmp_path / "a")
     (setup / "notes.txt").write_text("an unrelated file", encoding="utf-8")
-    monkeypatch.setenv("BRIEFGEN_NO_FORK", "1")  # read in this process, where the count is kept
     calls = []
     real = content.load_briefing
     monkeypatch.setattr(content, "load_briefing", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -156,7 +155,7 @@ def test_no_cache_reads_and_keeps_nothing(setup, tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["build", str(setup), "-f", "pdf", "-q", "--no-cache", "-o", str(tmp_path / "o")])
     assert res.exit_code == 0, res.output
     assert not Path(os.environ["BRIEFGEN_CACHE_DIR"]).exists()
-    assert cache.directory() is None  # --no-cache also holds for the processes a build starts
+    assert cache.directory() is not None  # an option of one build, not a setting left behind
 
 
 def test_cached_font_metrics_equal_the_font_file(setup):
@@ -180,7 +179,7 @@ def test_a_cached_build_imports_no_reading_library(setup, tmp_path):
     code = ("import sys; from briefgen import api; api.build(sys.argv[1], output_dir=sys.argv[2]); "
             "print(sorted(m for m in ('yaml', 'markdown_it', 'jinja2', 'fontTools', 'briefgen.load.briefing', "
             "'briefgen.load.style') if m in sys.modules))")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "BRIEFGEN_NO_FORK": "1"}  # one process sees all
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # the library builds in one process: it sees all
     runs = [subprocess.run([sys.executable, "-c", code, str(setup), str(tmp_path / "out")], env=env,
                            capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
     assert "yaml" in runs[0] and "briefgen.load.briefing" in runs[0]
@@ -205,11 +204,10 @@ def test_builds_running_at_once_share_one_cache(setup, tmp_path):
 
 
 def test_a_reader_process_that_dies_is_an_error_not_a_hang(setup, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "_can_fork", lambda: True)
-    monkeypatch.setattr(api, "_read_fresh", lambda *a: os._exit(3))  # runs only in the forked reader
-    monkeypatch.setenv("BRIEFGEN_NO_CACHE", "1")
+    monkeypatch.setattr(api, "can_fork", lambda: True)
+    monkeypatch.setattr(api, "read_fresh", lambda *a: os._exit(3))  # runs only in the forked reader
     with pytest.raises(RuntimeError, match="ended unexpectedly"):
-        api.build(setup, output_dir=tmp_path / "out")
+        api.build(setup, output_dir=tmp_path / "out", processes=True, cache=False)
     assert not (tmp_path / "out").exists()
 
 
@@ -247,6 +245,8 @@ def test_only_the_briefing_folder_is_walked(setup, tmp_path):
         (big / "photos" / f"{i}.jpg").write_bytes(b"x" * 1000)
     (big / "mine.yaml").write_text("extends: formal\nname: mine\n", encoding="utf-8")
     theme = api.read_inputs(setup, big / "mine.yaml", None)[1]
-    inputs = api._inputs_of(setup.resolve(), theme)
+    from briefgen import inputs as input_stage
+
+    inputs = input_stage._inputs_of(setup.resolve(), theme)
     assert [p for p, mode in inputs if mode == "tree"] == [setup.resolve()]
     assert (big.resolve(), "names") in inputs and (big.resolve() / "mine.yaml", "file") in inputs

@@ -1,28 +1,29 @@
-"""The library API under the CLI: load, check and build briefings."""
+"""The library API under the CLI: check and build briefings.
+
+``build()`` runs in the caller's process unless asked to fork (``processes=True``,
+which the CLI passes): library callers such as servers and notebooks, which may run
+threads, never see a fork they did not ask for.
+"""
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
-import signal
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
-from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
-from .load.fonts import adopt_metrics, check_coverage
+from .errors import UsageError
 from .formats import Format
-from .load.locate import find_briefing, find_style, style_dirs
+from .inputs import cache_key, cached, collector_paused, read_fresh, read_inputs
+from .load.fonts import adopt_metrics, check_coverage
 from .model import Briefing
 from .output import output_stem, write_all_atomic
+from .processes import Forked, can_fork
 from .selection import Selection, select
 from .theme import PAGE_SIZES, SLIDE_SIZES, Theme
 
 log = logging.getLogger("briefgen")
-_ERRORS = {c.__name__: c for c in (BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError)}
+__all__ = ["BuildResult", "build", "prepare", "read_inputs"]
 
 
 @dataclass
@@ -37,11 +38,14 @@ class BuildResult:
 
 def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str] | None = None,
             exclude: str | Iterable[str] | None = None, preset: str | None = None, style: str | Path | None = None,
-            content_dir: Path | None = None) -> tuple[Briefing, Theme]:
+            content_dir: Path | None = None, cache: bool = True) -> tuple[Briefing, Theme]:
     """The selected briefing and its theme, validated, glyphs checked; nothing rendered."""
+    from . import cache as cache_mod
+
     selection = _selection(sections, exclude, preset)
-    full, theme = read_inputs(briefing, style, content_dir)
-    return _chosen(full, theme, selection), theme
+    with cache_mod.switched_off(not cache):
+        full, theme = read_inputs(briefing, style, content_dir)
+        return _chosen(full, theme, selection), theme
 
 
 def _selection(sections, exclude, preset) -> Selection:
@@ -57,106 +61,46 @@ def _chosen(full: Briefing, theme: Theme, selection: Selection) -> Briefing:
     return chosen
 
 
-def read_inputs(briefing: str | Path | None, style: str | Path | None,
-                 content_dir: Path | None) -> tuple[Briefing, Theme]:
-    """The whole briefing and the theme, from the cache when none of their inputs changed (see cache.py)."""
-    key = _cache_key(briefing, style, content_dir)
-    return _cached(key) or _read_fresh(briefing, style, content_dir, key)
-
-
-def _cache_key(briefing, style, content_dir) -> tuple | None:
-    try:
-        folder = find_briefing(briefing, content_dir).resolve()
-        style_file = find_style(style).resolve()
-        return (str(folder), str(style_file), os.getcwd())
-    except (BriefgenError, OSError):
-        return None  # not found: the full read reports it together with any other problem
-
-
-def _cached(key: tuple | None) -> tuple[Briefing, Theme] | None:
-    if key is None:
-        return None
-    from . import cache
-
-    with _collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
-        return cache.load("inputs", key)
-
-
-def _chosen_fresh(briefing, style, content_dir, key, selection) -> tuple[Briefing, Theme]:
-    full, theme = _read_fresh(briefing, style, content_dir, key)
-    return _chosen(full, theme, selection), theme
-
-
-def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefing, Theme]:
-    """Read, validate and parse every input (and keep the result in the cache under ``key``)."""
-    from . import cache
-
-    started = time.time_ns()
-    from .load.briefing import load_briefing
-    from .load.style import load_theme
-
-    # style and content are both checked before either error is raised: one run reports everything
-    problems: list = []
-    theme = full = None
-    with _collector_paused():
-        try:
-            theme = load_theme(style)
-        except StyleError as exc:
-            problems.extend(exc.problems)
-        try:
-            full = load_briefing(briefing, content_dir)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise (StyleError if theme is None and full is not None else ContentError)(problems)
-    if key is not None:
-        cache.store("inputs", key, (full, theme), _inputs_of(Path(key[0]), theme), started)
-    return full, theme
-
-
-def _inputs_of(folder: Path, theme: Theme) -> list[tuple[Path, str]]:
-    """Every path whose change could change a read briefing or theme, with how to compare it (cache.py)."""
-    from .load.locate import FONT_DIR, PACKAGE_DIR
-
-    inputs = [(folder, "tree")]
-    # the style folders by their names (a style appearing where a lookup would now find it first),
-    # each style file read, and each font and logo file by its content
-    folders = {d.resolve() for d in style_dirs()} | {p.resolve().parent for p in theme.sources}
-    inputs += [(d, "names") for d in sorted(folders)]
-    files = {p.resolve() for p in theme.sources}
-    files |= {p.resolve() for role in theme.fonts.values()
-              for p in (role.regular, role.bold, role.italic, role.bold_italic)}
-    if theme.logo:
-        files.add(theme.logo.resolve())
-    # a font found among the shipped ones would be found first beside the style file, were one put there
-    beside = theme.file.resolve().parent
-    files |= {beside / f.relative_to(FONT_DIR) for f in set(files) if f.is_relative_to(FONT_DIR)}
-    # files inside the package are covered by the cache's code stamp
-    inputs += [(f, "file") for f in sorted(files) if not f.is_relative_to(PACKAGE_DIR)]
-    return inputs
-
-
 def build(briefing: str | Path | None = None, *, format: Format | str = Format.all,
           sections: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None,
           preset: str | None = None, style: str | Path | None = None, output_dir: str | Path = "output",
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
-          on_note: Callable[[str], None] | None = None) -> BuildResult:
+          on_note: Callable[[str], None] | None = None, cache: bool = True, processes: bool = False,
+          chart_checks: bool = True) -> BuildResult:
     """Render a briefing to PDF and/or PPTX and write the files atomically.
 
     Both outputs are rendered in memory before either is written, so a failure in
     one leaves every previous file untouched. ``output_file`` names the file (its
     extension is replaced per format); otherwise names follow
-    :func:`briefgen.output.output_stem`.
+    :func:`briefgen.output.output_stem`. ``cache=False`` reads every input afresh
+    and keeps nothing. ``processes=True`` lets the build fork (reading and the
+    deck in a child while this process renders the PDF) where that helps.
+    ``chart_checks=False`` turns off reportlab's per-attribute checks on chart
+    shapes (faster); it takes effect only if reportlab's graphics were not yet
+    imported in this process.
     """
+    from . import cache as cache_mod
+
     fmt = Format(format)
     if page_size is not None and page_size not in PAGE_SIZES:
         raise UsageError(f"unknown page size '{page_size}': use {', '.join(PAGE_SIZES)}")
     if slide_size is not None and slide_size not in SLIDE_SIZES:
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
+    if not chart_checks:
+        from reportlab import rl_config
+
+        rl_config.shapeChecking = 0
     kinds = fmt.expand()
     selection = _selection(sections, exclude, preset)
-    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size)
+    with cache_mod.switched_off(not cache):
+        return _build(briefing, kinds, selection, style, content_dir, output_dir, output_file,
+                      page_size, slide_size, bleed, cmyk, draft, on_note, processes and can_fork())
+
+
+def _build(briefing, kinds, selection, style, content_dir, output_dir, output_file, page_size, slide_size,
+           bleed, cmyk, draft, on_note, fork: bool) -> BuildResult:
+    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size, fork)
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -188,129 +132,36 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     return result
 
 
-def build_many(briefings: list[str | Path], *, jobs: int = 1, on_note: Callable[[str], None] | None = None,
-               progress: bool = False, **options) -> tuple[list[Path], list[BriefgenError]]:
-    """Build several briefings; returns the files written and the errors of those that failed.
-
-    A failing briefing does not stop the others. With ``jobs`` > 1 the briefings
-    are built in that many worker processes (each renders its two formats in turn,
-    so the workers alone share out the cores). ``progress`` shows a progress bar.
-    """
-    files: list[Path] = []
-    failures: list[BriefgenError] = []
-    bar = _progress(len(briefings)) if progress else None
-    try:
-        if jobs <= 1:
-            for ref in briefings:
-                try:
-                    files.extend(build(ref, on_note=on_note, **options).files)
-                except BriefgenError as exc:
-                    failures.append(exc)
-                if bar:
-                    bar.advance(str(ref))
-        else:
-            from concurrent.futures import ProcessPoolExecutor
-            import multiprocessing as mp
-
-            ctx = mp.get_context("fork") if _can_fork() else None
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_build_in_worker, ref, options): ref for ref in briefings}
-                from concurrent.futures import as_completed
-
-                for future in as_completed(futures):
-                    kind, payload, notes = future.result()
-                    for n in notes:
-                        if on_note:
-                            on_note(n)
-                    if kind == "ok":
-                        files.extend(payload)
-                    else:
-                        failures.append(_ERRORS.get(payload[0], BriefgenError)(payload[1]))
-                    if bar:
-                        bar.advance(str(futures[future]))
-    finally:
-        if bar:
-            bar.close()
-    return files, failures
-
-
-def _build_in_worker(ref, options):
-    import os
-
-    os.environ["BRIEFGEN_NO_FORK"] = "1"  # the pool already uses the cores
-    notes: list[str] = []
-    try:
-        return "ok", build(ref, on_note=notes.append, **options).files, notes
-    except BriefgenError as exc:
-        return "problems", (type(exc).__name__, exc.problems), notes
-
-
-class _progress:
-    """A rich progress bar on stderr, for runs over many briefings in a terminal."""
-
-    def __init__(self, total: int):
-        from rich.progress import Progress
-
-        self._bar = Progress(transient=True)
-        self._bar.start()
-        self._task = self._bar.add_task("building", total=total)
-
-    def advance(self, name: str) -> None:
-        self._bar.update(self._task, advance=1, description=f"built {name}")
-
-    def close(self) -> None:
-        self._bar.stop()
-
-
 def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
     from .render.pdf import PdfOptions, render_pdf
 
-    with _collector_paused():
+    with collector_paused():
         return render_pdf(briefing, theme, PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)), []
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off for the duration.
-
-    Laying out a PDF allocates millions of short-lived objects that reference
-    counting frees; the collector keeps rescanning everything alive (fonts,
-    modules, the story) and found nothing worth freeing: measured, a fifth of
-    the time of a 700-page PDF and the same peak memory without it. The deck is
-    rendered with the collector on: python-pptx's XML trees do leave cycles.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
-           slide_size) -> tuple[Briefing, Theme, _Forked | None]:
+           slide_size, fork: bool) -> tuple[Briefing, Theme, Forked | None]:
     """The chosen briefing and theme, and the forked process rendering the deck if there is one.
 
-    On a multi-core Linux machine (BRIEFGEN_NO_FORK=1 keeps everything in one
-    process) inputs that must be read afresh are read by a forked child, which
-    hands the model over and then renders the deck, while this process imports
-    reportlab: reading and importing overlap instead of following one another.
-    With cached inputs a forked child only renders the deck.
+    When forking, inputs that must be read afresh are read by a forked child,
+    which hands the model over and then renders the deck, while this process
+    imports reportlab: reading and importing overlap instead of following one
+    another. With cached inputs a forked child only renders the deck.
     """
     both = len(kinds) == 2
-    key = _cache_key(briefing, style, content_dir)
-    inputs = _cached(key)
-    if inputs is None and _can_fork():
+    key = cache_key(briefing, style, content_dir)
+    inputs = cached(key)
+    if inputs is None and fork:
         def read_then_deck():
             from .load.fonts import known_metrics
 
-            chosen, theme = _chosen_fresh(briefing, style, content_dir, key, selection)
+            full, theme = read_fresh(briefing, style, content_dir, key)
+            chosen = _chosen(full, theme, selection)
             yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
             if both:
                 yield _render_pptx(chosen, theme, slide_size)
 
-        child = _Forked(read_then_deck)
+        child = Forked(read_then_deck)
         try:
             _import_renderer(kinds[0])
             chosen, theme, read_fonts = child.result()
@@ -322,9 +173,9 @@ def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str,
             child.close()
             child = None
         return chosen, theme, child
-    full, theme = inputs or _read_fresh(briefing, style, content_dir, key)
+    full, theme = inputs or read_fresh(briefing, style, content_dir, key)
     chosen = _chosen(full, theme, selection)
-    child = _Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and _can_fork() else None
+    child = Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and fork else None
     return chosen, theme, child
 
 
@@ -345,83 +196,37 @@ def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, l
     return render_pptx(plan), notes
 
 
-class _Forked:
-    """A generator run in a forked child; each ``result()`` gives its next value or raises what stopped it.
+def build_many(briefings: list[str | Path], **options):
+    """Several briefings in one call (see :func:`briefgen.batch.build_many`)."""
+    from .batch import build_many as run
 
-    A bare ``os.fork`` and a pipe carrying pickles: multiprocessing would do the same after an
-    import that costs more than the fork itself.
-    """
-
-    def __init__(self, fn: Callable[[], Iterator[object]]):
-        import pickle
-
-        read_end, write_end = os.pipe()
-        try:  # room for a whole small model, so the child can go on without waiting for this process to read
-            import fcntl
-
-            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-        except OSError:
-            pass
-        pid = os.fork()
-        if pid == 0:  # the child: run, send its messages, and leave without running the parent's exit code
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    try:
-                        for value in fn():
-                            pickle.dump(("ok", value), out, protocol=pickle.HIGHEST_PROTOCOL)
-                            out.flush()
-                        message = None
-                    except BriefgenError as exc:
-                        message = ("problems", (type(exc).__name__, exc.problems))
-                    except BaseException as exc:  # noqa: BLE001 - reported by the parent as an internal error
-                        message = ("crash", f"{type(exc).__name__}: {exc}")
-                    if message:
-                        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        self._pid: int | None = pid
-        self._in = os.fdopen(read_end, "rb")
-
-    def result(self):
-        import pickle
-
-        try:
-            kind, payload = pickle.load(self._in)
-        except (EOFError, pickle.UnpicklingError):  # the child ended without a word: killed, or out of memory
-            kind, payload = "crash", f"the rendering process ended unexpectedly ({self._reap()})"
-        if kind == "problems":
-            raise _ERRORS.get(payload[0], BriefgenError)(payload[1])
-        if kind == "crash":
-            raise RuntimeError(payload)
-        return payload
-
-    def _reap(self) -> str:
-        if self._pid is None:
-            return "already reaped"
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        return f"exit status {os.waitstatus_to_exitcode(status)}"
-
-    def close(self) -> None:
-        """Stop the child unless it is done (a parent that failed first no longer wants its work), and reap it."""
-        self._in.close()
-        if self._pid is None:
-            return
-        done, _ = os.waitpid(self._pid, os.WNOHANG)
-        if not done:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-        self._pid = None
+    return run(briefings, **options)
 
 
-def _can_fork() -> bool:
-    import os
-    import sys
+def list_briefings(content_dir: Path | None = None) -> list[str]:
+    """The ids of the briefings under the content folder, sorted."""
+    from .load.locate import list_briefings as found
 
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and not os.environ.get(
-        "BRIEFGEN_NO_FORK")
+    return found(content_dir)
+
+
+def load_briefing(briefing: str | Path | None = None, content_dir: Path | None = None) -> Briefing:
+    """The whole briefing, read and validated (no style involved)."""
+    from .load.briefing import load_briefing as load
+
+    return load(briefing, content_dir)
+
+
+def styles() -> dict[str, str]:
+    """Every style found, name → its one-line description."""
+    from .load.locate import list_styles
+    from .load.style import style_description
+
+    return {name: style_description(path) for name, path in list_styles().items()}
+
+
+def section_report(briefing: str | Path | None = None, content_dir: Path | None = None) -> str:
+    """The table ``briefgen sections`` prints: ids, titles, words, estimated pages and slides, presets."""
+    from .report import section_report as report
+
+    return report(briefing, content_dir)

@@ -23,6 +23,8 @@ can make a build faster, never make one fail.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import importlib.util
 import os
@@ -43,9 +45,23 @@ _LIBRARIES = ("yaml", "markdown_it", "jinja2", "msgspec", "pydantic", "pydantic_
 _code_stamp: str | None = None
 
 
+_off: contextvars.ContextVar[bool] = contextvars.ContextVar("briefgen_cache_off", default=False)
+
+
+@contextlib.contextmanager
+def switched_off(off: bool = True):
+    """No cache read or written inside this block (``--no-cache``, ``build(cache=False)``); the calls that
+    read inputs inside it see no cache at all."""
+    token = _off.set(off or _off.get())
+    try:
+        yield
+    finally:
+        _off.reset(token)
+
+
 def directory() -> Path | None:
     """The cache folder, or None when caching is off."""
-    if os.environ.get("BRIEFGEN_NO_CACHE", "") not in ("", "0"):
+    if _off.get() or os.environ.get("BRIEFGEN_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("BRIEFGEN_CACHE_DIR")
     if explicit:

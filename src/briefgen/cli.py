@@ -30,6 +30,9 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks ins
 def _fail(exc: BaseException) -> None:
     if _state["debug"]:
         traceback.print_exception(exc)
+        child = getattr(exc, "child_traceback", "")
+        if child:
+            typer.echo(f"in the child process:\n{child}", err=True)
     if isinstance(exc, BriefgenError):
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -73,25 +76,19 @@ def build(
     content_dir: Path = ContentDir,
 ):
     """Render briefings to PDF and/or PPTX."""
-    if no_cache:
-        import os
+    from . import api
 
-        os.environ["BRIEFGEN_NO_CACHE"] = "1"  # also seen by the processes a build starts
-    from .api import build as run_build
-    from .api import build_many
-
+    # the CLI is a single-threaded process: forking helps, and reportlab's chart-attribute checks only cost time
     options = dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                    output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                   bleed=bleed, cmyk=cmyk, draft=draft)
+                   bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
         if all_:
-            from .load.briefing import list_briefings
-
             if names:
                 raise UsageError("--all builds every briefing; leave out the briefing names")
-            names = list_briefings(content_dir)
+            names = api.list_briefings(content_dir)
             if not names:
                 raise UsageError(f"no briefings under {content_dir}")
         if len(names) > 1 and (pick or output_file):
@@ -101,10 +98,10 @@ def build(
                 raise UsageError("--pick chooses the sections itself; leave out --sections and --preset")
             options["sections"] = _pick(names[0] if names else None, content_dir)
         if len(names) <= 1:
-            result = run_build(names[0] if names else None, on_note=say, **options)
+            result = api.build(names[0] if names else None, on_note=say, processes=True, **options)
             written, failures = list(result.files), []
         else:
-            written, failures = build_many(names, jobs=jobs, on_note=say, progress=not quiet and sys.stderr.isatty(),
+            written, failures = api.build_many(names, jobs=jobs, on_note=say, progress=not quiet and sys.stderr.isatty(),
                                            **options)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
         _fail(exc)
@@ -122,9 +119,9 @@ def _pick(briefing: str | None, content_dir: Path) -> str:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("--pick needs an interactive terminal; use --sections ID,ID or --preset NAME instead "
                          "(see 'briefgen sections')")
-    from .load.briefing import load_briefing
+    from . import api
 
-    full = load_briefing(briefing, content_dir)
+    full = api.load_briefing(briefing, content_dir)
     import questionary
 
     chosen = questionary.checkbox(
@@ -139,10 +136,10 @@ def _pick(briefing: str | None, content_dir: Path) -> str:
 @app.command("sections")
 def sections_cmd(briefing: Optional[str] = BriefingArg, content_dir: Path = ContentDir):
     """List a briefing's sections (id, title, words, estimated pages and slides) and its presets."""
-    from .report import section_report
+    from . import api
 
     try:
-        typer.echo(section_report(briefing, content_dir))
+        typer.echo(api.section_report(briefing, content_dir))
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
 
@@ -150,13 +147,13 @@ def sections_cmd(briefing: Optional[str] = BriefingArg, content_dir: Path = Cont
 @app.command()
 def styles():
     """List the styles available, with a one-line description each."""
-    from .load.style import list_styles, style_description
+    from . import api
 
     try:
-        found = list_styles()
+        found = api.styles()
         width = max((len(n) for n in found), default=0)
-        for name, path in found.items():
-            typer.echo(f"{name.ljust(width)}  {style_description(path)}")
+        for name, description in found.items():
+            typer.echo(f"{name.ljust(width)}  {description}")
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
 
@@ -185,10 +182,6 @@ def main() -> None:
     """
     import os
 
-    # reportlab checks every attribute set on a chart shape against a type map: a help while writing
-    # chart code, and about a twentieth of a chart-heavy PDF's time. The library API leaves reportlab's
-    # setting alone (and the tests run with checking on); RL_shapeChecking=1 turns it back on here.
-    os.environ.setdefault("RL_shapeChecking", "0")
     try:
         app()
         code = 0

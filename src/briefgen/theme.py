@@ -107,6 +107,14 @@ class Theme:
     logo: Path | None
     sources: tuple[Path, ...] = ()  # the style files read: this one, then each it extends
 
+    def input_files(self) -> set[Path]:
+        """Every file this theme was made from: its style files, each font face and the logo."""
+        files = set(self.sources)
+        files |= {p for role in self.fonts.values() for p in (role.regular, role.bold, role.italic, role.bold_italic)}
+        if self.logo:
+            files.add(self.logo)
+        return files
+
     def color(self, ref: str | None) -> str | None:
         """A hex colour for a palette name or a hex value; ``None`` and ``"none"`` give ``None``."""
         if ref is None or ref == "none":

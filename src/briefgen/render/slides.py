@@ -11,151 +11,40 @@ All positions and sizes are in points, measured from the slide's top-left corner
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable
 
 from ..load.fonts import metrics
-from ..model import (Briefing, BulletList, Chart, CodeBlock, Heading, Image, Inline, Paragraph, Quote, Run, Section,
-                     Table, plain)
+from ..model import (
+    Briefing,
+    BulletList,
+    Chart,
+    CodeBlock,
+    Heading,
+    Image,
+    Inline,
+    Paragraph,
+    Quote,
+    Run,
+    Section,
+    Table,
+    plain,
+)
 from ..theme import TextStyle, Theme
 from ..units import Length
 from .common import column_alignments, share_widths, wrap_words
+from .plan import (
+    ChartBox,
+    PictureBox,
+    PlannedSlide,
+    Rect,
+    SlidePlan,
+    TableBox,
+    TextBox,
+    TextPara,
+)
 
 SHRINK_STEP = 1.0  # points per step when shrinking text toward the style's minimum
 COVER_TITLE_SCALE = 1.4  # the title slide sets the briefing title this much larger than slide titles
-
-
-# -- the plan ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TextPara:
-    """One paragraph of a text box, with its measured lines."""
-
-    runs: Inline
-    family: str
-    size: float
-    line_height: float
-    bold: bool
-    italic: bool
-    color: str
-    align: str
-    space_after: float
-    lines: tuple[str, ...]
-    bullet: str | None = None
-    number: int | None = None  # a numbered item (the number is PowerPoint's own auto-numbering)
-    indent: float = 0.0
-    upper: bool = False
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.line_height + self.space_after
-
-
-@dataclass(frozen=True)
-class TextBox:
-    """A text frame at a fixed place; ``paragraphs`` are known to fit inside ``h``."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    paragraphs: tuple[TextPara, ...]
-    anchor: str = "top"
-    fill: str | None = None
-    name: str = "Text"
-
-
-@dataclass(frozen=True)
-class Rect:
-    """A filled rectangle or a rule (a rectangle one line thick)."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    fill: str
-    name: str = "Shape"
-
-
-@dataclass(frozen=True)
-class ChartBox:
-    """A native chart; ``colors`` is the palette, one per series (or per slice of a pie)."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    chart: Chart
-    colors: tuple[str, ...]
-    family: str
-    label_size: float
-    label_color: str
-    text_color: str
-    grid_color: str
-    number_format: str
-    alt: str
-
-
-@dataclass(frozen=True)
-class TableBox:
-    """A native table; each cell is a paragraph measured against its column width."""
-
-    x: float
-    y: float
-    w: float
-    col_widths: tuple[float, ...]
-    row_heights: tuple[float, ...]
-    header: tuple[TextPara, ...]
-    rows: tuple[tuple[TextPara, ...], ...]
-    header_fill: str | None
-    zebra: str | None
-    rule: str
-    padding: float
-
-    @property
-    def h(self) -> float:
-        return sum(self.row_heights)
-
-
-@dataclass(frozen=True)
-class PictureBox:
-    x: float
-    y: float
-    w: float
-    h: float
-    path: str
-    alt: str
-
-
-Box = Union[TextBox, Rect, ChartBox, TableBox, PictureBox]
-
-
-@dataclass
-class PlannedSlide:
-    """One slide: what kind it is, its boxes in drawing order, its speaker notes."""
-
-    kind: str
-    title: str
-    boxes: list[Box] = field(default_factory=list)
-    notes: str = ""
-    section_id: str | None = None
-
-
-@dataclass
-class SlidePlan:
-    """The whole deck as data: geometry, theme palette and fonts, slides."""
-
-    width: float
-    height: float
-    slides: list[PlannedSlide]
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    date: object
-    theme_colors: dict[str, str]
-    heading_family: str
-    body_family: str
-    notes_family: str
 
 
 # -- planning ---------------------------------------------------------------------------------

@@ -1,0 +1,317 @@
+"""One render_* method per model block, and the title block, key-points panel, fact callouts and sources."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.platypus import (
+    Flowable,
+    Indenter,
+    KeepTogether,
+    ListFlowable,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import ListItem as RLListItem
+from reportlab.platypus import Table as RLTable
+
+from ...errors import RenderError
+from ...load.fonts import FALLBACK_ROLE, metrics
+from ...model import (
+    Block,
+    BulletList,
+    CodeBlock,
+    Heading,
+    Image,
+    ListItem,
+    Quote,
+    Run,
+    Section,
+    Table,
+)
+from ...model import Paragraph as MParagraph
+from ..common import column_alignments, share_widths
+from .contents import SectionMark
+
+LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
+
+
+class Blocks:
+    """The story's flowables for each node of the model (a part of the PDF builder)."""
+
+    def sources(self) -> list:
+        """The closing list of sources: the briefing's own, then those of the built sections."""
+        sources = self.b.all_sources
+        if not sources:
+            return []
+        title = self.b.labels["sources"]
+        out: list = [SectionMark("briefgen-sources", title, 0, title),
+                     self.text_para(title, "h1", keepWithNext=1)]
+        items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
+        out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
+        return out
+
+    def title_block(self) -> list:
+        b, t = self.b, self.t
+        items = []
+        if t.logo:
+            items.append(self.logo())
+        if b.issuer:
+            items.append(self.text_para(b.issuer, "issuer"))
+        items.append(self.text_para(b.title, "title"))
+        if b.subtitle:
+            items.append(self.text_para(b.subtitle, "subtitle"))
+        if b.date:
+            items.append(self.text_para(b.date_text, "date"))
+        if t.page.cover == "block":
+            pad = t.key_points_box.padding * 2
+            inner = self.frame_w - 2 * pad
+            content_h = sum(p.wrap(inner, self.page_h)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in items)
+            top = max(pad, t.page.cover_band - content_h - pad / 2)
+            table = RLTable([[items]], colWidths=[self.frame_w])
+            table.setStyle(self.table_style([
+                ("BACKGROUND", (0, 0), (-1, -1), self.color("primary")),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
+            ]))
+            return [table, Spacer(1, t.text["date"].space_after * 1.5)]
+        rule = Rule(self.frame_w, t.page.rule_width * 3, self.color("primary"))
+        return [*items, rule, Spacer(1, t.text["date"].space_after)]
+
+    def logo(self) -> Flowable:
+        """The style's logo at the style's logo height, aligned like the title block."""
+        from PIL import Image as PILImage
+
+        with PILImage.open(self.t.logo) as im:
+            w, h = im.size
+        height = self.t.page.logo_height
+        img = RLImage(str(self.t.logo), width=w * height / h, height=height)
+        img.hAlign = "CENTER" if self.t.page.cover == "centered" else "LEFT"
+        img.spaceAfter = self.t.text["issuer"].space_after
+        return img
+
+    # -- sections and blocks ----------------------------------------------------------------------
+    def render_section(self, section: Section) -> list:
+        heading = self.text_para(section.title, "h1", keepWithNext=1)
+        out: list = [SectionMark(section.id, section.title, 0, section.title), heading]
+        if section.key_points:
+            out.append(self.key_points_box(section))
+        if section.facts:
+            out.append(self.facts_row(section))
+        for block in section.blocks:
+            out.extend(self.render_block(block, section))
+        if section.chart:
+            out.append(self.render_chart(section.chart))
+        return out
+
+    def render_block(self, block: Block, section: Section) -> list:
+        method = getattr(self, "render_" + type(block).__name__.lower(), None)
+        if method is None:
+            raise RenderError(f"the PDF renderer has no rule for {type(block).__name__}")
+        return method(block, section)
+
+    def render_paragraph(self, block: MParagraph, section: Section) -> list:
+        return [self.para(block.runs, "body")]
+
+    def render_heading(self, block: Heading, section: Section) -> list:
+        style = {1: "h2", 2: "h2"}.get(block.level, "h3")
+        text = "".join(r.text for r in block.runs)
+        self._subheadings += 1
+        key = f"{section.id}--{self._subheadings}"
+        return [SectionMark(key, text, 1, None), self.para(block.runs, style, keepWithNext=1)]
+
+    def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
+        ts = self.t.text["bullet"]
+        items = []
+        for item in block.items:
+            flow = []
+            for sub in item.blocks:
+                if isinstance(sub, BulletList):
+                    flow.extend(self.render_bulletlist(sub, section, depth + 1))
+                elif isinstance(sub, MParagraph):
+                    flow.append(self.para(sub.runs, "bullet"))
+                else:
+                    flow.extend(self.render_block(sub, section))
+            if not flow:  # an empty item still holds its number or bullet
+                flow.append(Paragraph("", self.pstyle("bullet")))
+            items.append(flow)
+        kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
+                      bulletColor=self.color("primary"), leftIndent=ts.size * 1.4)
+        # reportlab splits one ListFlowable over pages by copying what is left: quadratic in the list's
+        # length, so a long list goes down as a run of short ones that number on from each other
+        out = []
+        for k in range(0, len(items), LIST_CHUNK):
+            chunk = [RLListItem(f if len(f) != 1 else f[0]) for f in items[k:k + LIST_CHUNK]]
+            last = k + LIST_CHUNK >= len(items)
+            extra = dict(spaceAfter=ts.space_after * 2 if depth == 0 and last else 0)
+            if block.ordered:
+                out.append(ListFlowable(chunk, bulletType="1", start=block.start + k, bulletFormat="%s.", **kwargs,
+                                        **extra))
+            else:
+                out.append(ListFlowable(chunk, bulletType="bullet", start="\u2022" if depth % 2 == 0 else "\u2013",
+                                        **kwargs, **extra))
+        return out
+
+    def render_quote(self, block: Quote, section: Section) -> list:
+        indent = self.t.text["quote"].size * 1.5
+        out: list = [Indenter(left=indent)]
+        for sub in block.blocks:
+            if isinstance(sub, MParagraph):
+                out.append(self.para(sub.runs, "quote"))
+            else:
+                out.extend(self.render_block(sub, section))
+        out.append(Indenter(left=-indent))
+        return out
+
+    def render_codeblock(self, block: CodeBlock, section: Section) -> list:
+        text = escape(block.text).replace(" ", "\u00a0").replace("\n", "<br/>")
+        return [Paragraph(text, self.pstyle("code"))]
+
+    def render_table(self, block: Table, section: Section) -> list:
+        t = self.t
+        ncols = max(len(block.header), 1)
+        align = column_alignments(block)
+        aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+        header = [self.para(cell, "table_header", alignment=aligns[align[c]]) for c, cell in enumerate(block.header)]
+        rows = [[self.para(cell, "table_cell", alignment=aligns[align[c]]) for c, cell in enumerate(row)]
+                for row in block.rows]
+        widths = self.column_widths(block, ncols)
+        pad = t.fact_box.padding * 0.75
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
+            ("LINEBELOW", (0, 0), (-1, 0), t.page.rule_width * 2, self.color(t.page.table_rule)),
+            ("LINEBELOW", (0, -1), (-1, -1), t.page.rule_width, self.color(t.page.table_rule)),
+        ]
+        if t.page.table_header_fill:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), self.color(t.page.table_header_fill)))
+        if t.page.table_zebra and len(rows) > 2:
+            style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, self.color(t.page.table_zebra)]))
+        table = RLTable([header] + rows, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        table.setStyle(self.table_style(style))
+        return [table, Spacer(1, t.text["body"].space_after)]
+
+    def column_widths(self, block: Table, ncols: int) -> list[float]:
+        ts = self.t.text["table_cell"]
+        m = self.body_metrics
+        natural = []
+        for c in range(ncols):
+            texts = ["".join(r.text for r in block.header[c])] + [
+                "".join(r.text for r in row[c]) for row in block.rows if c < len(row)]
+            natural.append(max((m.width(x, ts.size) for x in texts), default=0) + self.t.fact_box.padding * 1.5 + 2)
+        return share_widths(natural, self.frame_w)
+
+    def render_image(self, block: Image, section: Section) -> list:
+        from PIL import Image as PILImage
+
+        with PILImage.open(block.path) as im:
+            w, h = im.size
+        scale = min(self.frame_w / w, self.t.page.image_max_height / h, 1.0 if w > 300 else self.frame_w / w)
+        img = RLImage(str(block.path), width=w * scale, height=h * scale)
+        img.hAlign = "CENTER"
+        out: list = [img]
+        caption = block.title or ""
+        if caption:
+            out.append(self.text_para(caption, "caption", alignment=TA_CENTER))
+        return [KeepTogether(out)]
+
+    # -- key points, facts, charts -----------------------------------------------------------------
+    def key_points_box(self, section: Section) -> Flowable:
+        """The key points in a panel: one table row per point, so that a long list splits across pages."""
+        t = self.t
+        box = t.key_points_box
+        ts = t.text["key_point"]
+        bullet_font = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else self.font(ts)
+        indent = ts.size * 1.2
+        style = self.pstyle("key_point", leftIndent=indent, bulletIndent=0, bulletFontName=bullet_font,
+                            bulletFontSize=ts.size * 0.55, bulletColor=self.color("primary"),
+                            bulletOffsetY=ts.size * 0.1)
+        rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
+        rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
+        table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
+        pad = box.padding
+        commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), ts.space_after),
+                    ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+                    ("TOPPADDING", (0, "splitfirst"), (-1, "splitfirst"), pad * 0.8),
+                    ("BOTTOMPADDING", (0, "splitlast"), (-1, "splitlast"), pad)]
+        if box.fill:
+            commands.append(("BACKGROUND", (0, 0), (-1, -1), self.color(box.fill)))
+        if box.accent_width and box.border:
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), box.accent_width, self.color(box.border)))
+        if box.border_width and box.border:
+            commands.append(("BOX", (0, 0), (-1, -1), box.border_width, self.color(box.border)))
+        table.setStyle(self.table_style(commands))
+        table.spaceAfter = t.text["body"].space_after * 1.6
+        table.spaceBefore = 2
+        return table
+
+    def facts_row(self, section: Section) -> Flowable:
+        t = self.t
+        box = t.fact_box
+        facts = list(section.facts)
+        per_row = 4 if len(facts) >= 4 else len(facts)
+        gap = box.padding * 1.25
+        cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
+        # one size for every value in the row, small enough that no word of any value has to break
+        vs = t.text["fact_value"]
+        m = metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
+        widest = max((m.width(w, 1.0) for f in facts for w in f.value.split()), default=0.0)
+        size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, 1e-6))
+        size = max(size, t.text["body"].size)
+        value_style = {"fontSize": size, "leading": vs.leading * size / vs.size}
+        rows, style = [], []
+        for r0 in range(0, len(facts), per_row):
+            row = []
+            for i, fact in enumerate(facts[r0:r0 + per_row]):
+                if i:
+                    row.append("")
+                row.append([self.text_para(fact.value, "fact_value", **value_style),
+                            Spacer(1, box.padding * 0.4), self.text_para(fact.label, "fact_label")])
+            while len(row) < per_row * 2 - 1:
+                row.append("")
+            rows.append(row)
+        widths = []
+        for i in range(per_row):
+            if i:
+                widths.append(gap)
+            widths.append(cell_w)
+        table = RLTable(rows, colWidths=widths)
+        style += [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ("LEFTPADDING", (0, 0), (-1, -1), box.padding), ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
+                  ("TOPPADDING", (0, 0), (-1, -1), box.padding), ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding)]
+        for r in range(len(rows)):
+            for c in range(0, per_row * 2 - 1, 2):
+                if r * per_row + c // 2 >= len(facts):
+                    continue
+                if box.fill:
+                    style.append(("BACKGROUND", (c, r), (c, r), self.color(box.fill)))
+                if box.border and box.border_width:
+                    style.append(("BOX", (c, r), (c, r), box.border_width, self.color(box.border)))
+                if box.border and box.accent_width:
+                    style.append(("LINEABOVE", (c, r), (c, r), box.accent_width, self.color(box.border)))
+        if len(rows) > 1:
+            style.append(("BOTTOMPADDING", (0, 0), (-1, -2), box.padding + gap))
+        table.setStyle(self.table_style(style))
+        table.spaceAfter = t.text["body"].space_after * 1.6
+        return table
+
+
+class Rule(Flowable):
+    """A horizontal rule the width of the frame."""
+
+    def __init__(self, width, thickness, color):
+        super().__init__()
+        self.width, self.thickness, self.color = width, thickness, color
+
+    def wrap(self, aw, ah):
+        return self.width, self.thickness
+
+    def draw(self):
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)

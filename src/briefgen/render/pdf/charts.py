@@ -1,0 +1,165 @@
+"""Charts drawn with reportlab.graphics from the model's chart definition, in the style's palette."""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from ...load.fonts import metrics
+from ...model import Chart
+from ..common import format_number, number_format, wrap_words
+
+
+class Charts:
+    """Vector charts (a part of the PDF builder)."""
+
+    def render_chart(self, chart: Chart) -> Flowable:
+        t = self.t
+        label = t.text["chart_label"]
+        lab_font = self.font(label)
+        palette = [self.color(c) for c in t.chart_palette]
+        grid = self.color("grid") if "grid" in t.colors else self.color("rule")
+        axis_color = self.color("muted")
+        height = t.page.chart_height
+        width = self.frame_w
+        d = Drawing(width, height)
+        d.initialFontName, d.initialFontSize = lab_font, label.size  # not reportlab's Helvetica default
+        values = [v for s in chart.series for v in s.values]
+        fmt = number_format(values)
+        measure = lambda s: metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
+        unit_text = chart.unit or ""
+        legend_h = 0.0
+        if len(chart.series) > 1 or chart.type == "pie":
+            legend_h = label.leading * 1.8
+        if chart.type == "pie":
+            pie = Pie()
+            size = min(height - 2 * label.leading - legend_h, width / 2)
+            pie.x, pie.y, pie.width, pie.height = (width - size) / 2, legend_h + label.leading, size, size
+            pie.data = list(chart.series[0].values)
+            total = sum(pie.data)
+            pie.labels = [f"{format_number(v, fmt)} ({v / total:.0%})" for v in pie.data]
+            pie.slices.strokeColor = self.color("background")
+            pie.slices.strokeWidth = 1
+            pie.slices.fontName, pie.slices.fontSize = lab_font, label.size
+            pie.slices.fontColor = self.color(label.color)
+            pie.sideLabels = 1
+            for i in range(len(pie.data)):
+                pie.slices[i].fillColor = palette[i % len(palette)]
+            d.add(pie)
+            self._legend(d, [(palette[i % len(palette)], c) for i, c in enumerate(chart.categories)], width,
+                         lab_font, label)
+        else:
+            if chart.type == "bar":
+                c = HorizontalBarChart()
+                cat_w = min(max(measure(x) for x in chart.categories) + 8, width * 0.38)
+                c.x, c.y = cat_w, label.leading * (3.4 if unit_text else 2.2) + legend_h
+                c.width = width - cat_w - measure(format_number(max(values), fmt)) - 12
+                c.height = height - c.y - label.leading
+                cat_labels = ["\n".join(wrap_words(x, cat_w - 8, measure)) for x in chart.categories]
+                c.categoryAxis.labels.textAnchor = "end"
+                c.categoryAxis.labels.boxAnchor = "e"
+                c.barLabels.boxAnchor = "w"
+                c.barLabels.dx = 3
+            else:  # column and line charts share the vertical layout
+                c = VerticalBarChart() if chart.type == "column" else HorizontalLineChart()
+                val_w = measure(format_number(max(values), fmt)) + 10
+                slot = (width - val_w) / len(chart.categories)
+                cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
+                lines = max(x.count("\n") + 1 for x in cat_labels)
+                c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
+                c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
+                c.categoryAxis.labels.boxAnchor = "n"
+            if chart.type == "column":
+                c.barLabels.boxAnchor = "s"
+                c.barLabels.dy = 3
+            elif chart.type == "line":
+                for i in range(len(chart.series)):
+                    c.lines[i].strokeColor = palette[i % len(palette)]
+                    c.lines[i].strokeWidth = 2
+                c.lineLabelFormat = lambda v: format_number(v, fmt)
+                c.lineLabels.fontName, c.lineLabels.fontSize = lab_font, label.size
+                c.lineLabels.fillColor = self.color(label.color)
+                c.lineLabels.dy = 6
+            c.data = [list(s.values) for s in chart.series]
+            if chart.type == "bar":
+                # reportlab stacks horizontal bars from the bottom; readers expect the first category on top
+                c.data = [row[::-1] for row in c.data]
+                cat_labels = cat_labels[::-1]
+            c.categoryAxis.categoryNames = cat_labels
+            for axis in (c.categoryAxis, c.valueAxis):
+                axis.labels.fontName, axis.labels.fontSize = lab_font, label.size
+                axis.labels.fillColor = self.color(label.color)
+                axis.strokeColor = axis_color
+                axis.strokeWidth = t.page.rule_width
+            c.valueAxis.valueMin = min(0, min(values))
+            c.valueAxis.visibleGrid = 1
+            c.valueAxis.gridStrokeColor = grid
+            c.valueAxis.gridStrokeWidth = t.page.rule_width * 0.6
+            # ticks get only the decimals they need: 0, 20, 40 rather than 0.0, 20.0, 40.0
+            c.valueAxis.labelTextFormat = lambda v: format_number(v, number_format([v]))
+            c.valueAxis.visibleTicks = 0
+            c.categoryAxis.visibleTicks = 0
+            if chart.type in ("bar", "column"):
+                c.valueAxis.strokeWidth = 0
+                for i in range(len(chart.series)):
+                    c.bars[i].fillColor = palette[i % len(palette)]
+                    c.bars[i].strokeColor = None
+                c.barLabelFormat = lambda v: format_number(v, fmt)
+                c.barLabels.fontName, c.barLabels.fontSize = lab_font, label.size
+                c.barLabels.fillColor = self.color(t.text["chart_title"].color)
+                c.barSpacing = 2
+                c.groupSpacing = 10
+            d.add(c)
+            if unit_text:
+                s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading * 0.4
+                           if chart.type != "bar" else label.leading * 0.4 + legend_h, unit_text,
+                           fontName=self.font(label, italic=True), fontSize=label.size,
+                           fillColor=self.color(label.color), textAnchor="end" if chart.type == "bar" else "start")
+                if chart.type != "bar":  # above the value axis, from the frame's left edge (never in the margin)
+                    s.x = 0
+                    s.textAnchor = "start"
+                    s.y = c.y + c.height + label.leading * 0.5
+                d.add(s)
+            if len(chart.series) > 1:
+                self._legend(d, [(palette[i % len(palette)], s.name) for i, s in enumerate(chart.series)], width,
+                             lab_font, label)
+        parts = [self.text_para(chart.title, "chart_title", keepWithNext=1), DrawingFlowable(d)]
+        if chart.source:
+            parts.append(self.text_para(f"{self.b.labels['source']}: {chart.source}", "caption"))
+        else:
+            parts.append(Spacer(1, t.text["caption"].space_after))
+        return KeepTogether(parts)
+
+    def _legend(self, d: Drawing, items, width, font, label) -> None:
+        legend = Legend()
+        legend.alignment = "right"
+        legend.x, legend.y = 0, label.leading * 1.2
+        legend.columnMaximum = 1
+        legend.deltax = width / max(len(items), 1)
+        legend.dx, legend.dy = label.size, label.size
+        legend.fontName, legend.fontSize = font, label.size
+        legend.fillColor = self.color(label.color)
+        legend.strokeColor = None
+        legend.colorNamePairs = items
+        d.add(legend)
+
+
+class DrawingFlowable(Flowable):
+    """A reportlab.graphics Drawing placed as a flowable."""
+
+    def __init__(self, drawing: Drawing):
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+
+        renderPDF.draw(self.drawing, self.canv, 0, 0)

@@ -1,0 +1,194 @@
+"""Page furniture: the canvas that holds pages for 'Page X of Y', the doc template, running header and
+footer, marking banners, the DRAFT watermark and crop marks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .document import PdfBuilder
+
+
+from reportlab.lib import colors as rl_colors
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, NextPageTemplate, Spacer
+
+from ..common import needs_total, running_text
+from .contents import SectionMark
+
+
+# -- canvas with "Page X of Y" -------------------------------------------------------------------
+class DeferredCanvas(Canvas):
+    """A canvas that holds pages back until the end, so footers can name the page count."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held: list[dict] = []
+        self.deferred: list = []  # callables(canvas, total) for the current page
+
+    def showPage(self):
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+        self.deferred = []
+
+    def save(self):
+        total = len(self._held)
+        for state in self._held:
+            self.__dict__.update(state)
+            for draw in self.deferred:
+                draw(self, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+class BriefingTemplate(BaseDocTemplate):
+    def __init__(self, *args, builder: "PdfBuilder", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.builder = builder
+        self.current_section = ""  # the section in force
+        self.page_section = ""  # the section the header names: the one at the top of the page
+        self.page_has_content = False
+
+    def handle_pageBegin(self):
+        super().handle_pageBegin()
+        self.page_section = self.current_section
+        self.page_has_content = False
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, SectionMark):
+            if flowable.level == 0:
+                self.current_section = flowable.title
+                if not self.page_has_content:
+                    self.page_section = flowable.title
+                self.builder.section_pages[flowable.key] = self.page
+        elif not isinstance(flowable, (Spacer, NextPageTemplate)):
+            self.page_has_content = True
+
+
+class PageFurniture:
+    """What every page carries besides its content (a part of the PDF builder)."""
+
+    def decorate_first(self, canv, doc):
+        self._watermark(canv)
+        self._marking(canv)
+
+    def finish_first(self, canv, doc):
+        self._footer(canv, doc)
+
+    def decorate(self, canv, doc):
+        self._watermark(canv)
+        self._marking(canv)
+
+    def finish_page(self, canv, doc):
+        self._header(canv, doc)
+        self._footer(canv, doc)
+
+    def _running(self, canv, doc, spec, y, style, rule_y):
+        t = self.t
+        ts = t.text[style]
+        font = self.font(ts)
+        x0, x1 = self.m["left"], self.page_w - self.m["right"]
+        section = doc.page_section
+        available = (x1 - x0) / (2 if spec.center else 1.6)
+        for pos, template in (("left", spec.left), ("center", spec.center), ("right", spec.right)):
+            if not template:
+                continue
+
+            def draw(c, total, template=template, pos=pos):
+                text = running_text(template, self.b, section=section, page=c.getPageNumber(), pages=total)
+                text = fit_text(text, available, lambda s: pdfmetrics.stringWidth(s, font, ts.size))
+                c.saveState()
+                c.setFont(font, ts.size)
+                c.setFillColor(self.color(ts.color))
+                if pos == "left":
+                    c.drawString(x0, y, text)
+                elif pos == "center":
+                    c.drawCentredString((x0 + x1) / 2, y, text)
+                else:
+                    c.drawRightString(x1, y, text)
+                c.restoreState()
+
+            if needs_total(template):
+                canv.deferred.append(draw)
+            else:
+                draw(canv, 0)
+        if rule_y is not None and t.page.rule_width:
+            canv.saveState()
+            canv.setStrokeColor(self.color("rule"))
+            canv.setLineWidth(t.page.rule_width * 0.5)
+            canv.line(x0, rule_y, x1, rule_y)
+            canv.restoreState()
+
+    def _header(self, canv, doc):
+        spec = self.t.page.header
+        if not (spec.left or spec.center or spec.right):
+            return
+        top = self.page_h - self.m["top"]
+        y = top + self.m["top"] * 0.38
+        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * 0.6)
+
+    def _footer(self, canv, doc):
+        spec = self.t.page.footer
+        if not (spec.left or spec.center or spec.right):
+            return
+        y = self.m["bottom"] * 0.5
+        self._running(canv, doc, spec, y, "footer", y + self.t.text["footer"].leading)
+
+    def _marking(self, canv):
+        text = self.b.marking
+        if not text:
+            return
+        t = self.t
+        ts = t.text["marking"]
+        font = self.font(ts)
+        label = text.upper() if ts.upper else text
+        band_h = ts.leading + ts.size * 0.5
+        fill = t.page.marking_fill
+        bleed = self.bleed_w
+        for y0 in (self.page_h - band_h, 0.0):
+            canv.saveState()
+            if fill:
+                canv.setFillColor(self.color(fill))
+                top_extra = bleed if y0 > 0 else 0
+                bottom_extra = bleed if y0 == 0 else 0
+                canv.rect(-bleed, y0 - bottom_extra, self.page_w + 2 * bleed, band_h + top_extra + bottom_extra,
+                          stroke=0, fill=1)
+            canv.setFillColor(self.color(ts.color))
+            canv.setFont(font, ts.size)
+            tx = canv.beginText()
+            tx.setFont(font, ts.size)
+            tx.setCharSpace(ts.tracking)
+            w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
+            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * 0.22)
+            tx.textOut(label)
+            canv.drawText(tx)
+            canv.restoreState()
+
+    def _watermark(self, canv):
+        if not self.o.draft:
+            return
+        ts = self.t.text["watermark"]
+        canv.saveState()
+        canv.setFillColor(self.color(ts.color))
+        canv.setFont(self.font(ts), ts.size)
+        canv.translate(self.page_w / 2, self.page_h / 2)
+        canv.rotate(50)
+        canv.drawCentredString(0, -ts.size / 3, self.b.labels["draft"])
+        canv.restoreState()
+
+def fit_text(text: str, width: float, measure) -> str:
+    """The text, cut with an ellipsis if it is wider than ``width``."""
+    if measure(text) <= width:
+        return text
+    while text and measure(text + "\u2026") > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class CropMarks:
+    def __init__(self, borderWidth, markWidth, markLength, bleedWidth):
+        self.borderWidth, self.markWidth, self.markLength, self.bleedWidth = (borderWidth, markWidth, markLength,
+                                                                              bleedWidth)
+        self.markColor = rl_colors.black
+        self.markLast = 1

@@ -1,0 +1,141 @@
+"""The SlidePlan: the whole deck as pure data (slides, boxes, measured text), in points from the
+slide's top-left corner. The planner (:mod:`briefgen.render.slides`) makes it; the deck writers only read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from ..model import Chart, Inline
+
+
+@dataclass(frozen=True)
+class TextPara:
+    """One paragraph of a text box, with its measured lines."""
+
+    runs: Inline
+    family: str
+    size: float
+    line_height: float
+    bold: bool
+    italic: bool
+    color: str
+    align: str
+    space_after: float
+    lines: tuple[str, ...]
+    bullet: str | None = None
+    number: int | None = None  # a numbered item (the number is PowerPoint's own auto-numbering)
+    indent: float = 0.0
+    upper: bool = False
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.line_height + self.space_after
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """A text frame at a fixed place; ``paragraphs`` are known to fit inside ``h``."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    paragraphs: tuple[TextPara, ...]
+    anchor: str = "top"
+    fill: str | None = None
+    name: str = "Text"
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A filled rectangle or a rule (a rectangle one line thick)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    name: str = "Shape"
+
+
+@dataclass(frozen=True)
+class ChartBox:
+    """A native chart; ``colors`` is the palette, one per series (or per slice of a pie)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    chart: Chart
+    colors: tuple[str, ...]
+    family: str
+    label_size: float
+    label_color: str
+    text_color: str
+    grid_color: str
+    number_format: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class TableBox:
+    """A native table; each cell is a paragraph measured against its column width."""
+
+    x: float
+    y: float
+    w: float
+    col_widths: tuple[float, ...]
+    row_heights: tuple[float, ...]
+    header: tuple[TextPara, ...]
+    rows: tuple[tuple[TextPara, ...], ...]
+    header_fill: str | None
+    zebra: str | None
+    rule: str
+    padding: float
+
+    @property
+    def h(self) -> float:
+        return sum(self.row_heights)
+
+
+@dataclass(frozen=True)
+class PictureBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    path: str
+    alt: str
+
+
+Box = Union[TextBox, Rect, ChartBox, TableBox, PictureBox]
+
+
+@dataclass
+class PlannedSlide:
+    """One slide: what kind it is, its boxes in drawing order, its speaker notes."""
+
+    kind: str
+    title: str
+    boxes: list[Box] = field(default_factory=list)
+    notes: str = ""
+    section_id: str | None = None
+
+
+@dataclass
+class SlidePlan:
+    """The whole deck as data: geometry, theme palette and fonts, slides."""
+
+    width: float
+    height: float
+    slides: list[PlannedSlide]
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    date: object
+    theme_colors: dict[str, str]
+    heading_family: str
+    body_family: str
+    notes_family: str
