@@ -169,7 +169,9 @@ def test_the_plan_never_sets_text_below_the_style_minimum(make_briefing):
         "a": "---\ntitle: " + "Very long title words " * 12 + "\nfacts:\n  - {value: " + "123456789 " * 6
              + ", label: x}\n---\nBody.\n"})
     theme = load_theme("formal")
-    plan = plan_slides(briefgen.load_briefing(root), theme)
+    from briefgen.load.fonts import metrics
+
+    plan = plan_slides(briefgen.load_briefing(root), theme, metrics=metrics)
     minimum = theme.slide.min_font_size
     for slide in plan.slides:
         for box in slide.boxes:

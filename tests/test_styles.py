@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import briefgen
 from briefgen import RenderError, StyleError
 from briefgen.cli import app
+from conftest import ROOT
 from briefgen.load.style import list_styles, load_theme
 
 from test_pdf import fonts_of, STANDARD_14
@@ -84,7 +85,11 @@ def test_a_user_style_that_extends_changes_only_what_it_overrides(tmp_path):
     assert house.color("primary") == "#5B2333"
     assert {k: v for k, v in house.colors.items() if k != "primary"} == {
         k: v for k, v in base.colors.items() if k != "primary"}
-    assert house.fonts == base.fonts and house.page == base.page and house.slide == base.slide
+    assert house.fonts == base.fonts
+    for block in ("page", "slide"):  # colours are resolved: only settings that named primary differ
+        mine, theirs = dataclasses.asdict(getattr(house, block)), dataclasses.asdict(getattr(base, block))
+        changed = {k for k in mine if mine[k] != theirs[k]}
+        assert all(mine[k] == "#5B2333" and theirs[k] == base.color("primary") for k in changed), changed
     for name, ts in house.text.items():
         b = base.text[name]
         if b.color == base.color("primary"):
@@ -181,3 +186,32 @@ def test_a_logo_that_is_not_an_image_is_refused(tmp_path):
     path = write_style(tmp_path, "branded", "extends: formal\nlogo: seal.png\n")
     with pytest.raises(StyleError, match="not an image"):
         load_theme(path)
+
+
+def test_a_style_missing_a_colour_role_is_refused_by_check(tmp_path):
+    """A renderer draws with every role: check must say so before build does (never a KeyError later)."""
+    text = (ROOT / "styles" / "formal.yaml").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("muted:")]
+    style = tmp_path / "nomuted.yaml"
+    style.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", "--style", str(style)])
+    assert res.exit_code == 1
+    assert "colour role 'muted' is missing" in res.output and "nomuted.yaml" in res.output, res.output
+
+
+def test_layout_numbers_are_the_styles_to_change(tmp_path):
+    style = write_style(tmp_path, "wide", """
+        extends: formal
+        page:
+          layout:
+            facts_per_row: 2
+            list_indnt: 3
+        """)
+    with pytest.raises(StyleError) as err:
+        load_theme(style)
+    (problem,) = err.value.problems
+    assert "unknown layout key 'list_indnt'; did you mean 'list_indent'?" in str(problem)
+    assert "wide.yaml:5" in str(problem)
+    style.write_text(style.read_text(encoding="utf-8").replace("    list_indnt: 3\n", ""), encoding="utf-8")
+    theme = load_theme(style)
+    assert theme.page.layout.facts_per_row == 2 and theme.page.layout.list_indent == 1.4

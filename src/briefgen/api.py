@@ -133,10 +133,12 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
 
 
 def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
+    from .load.fonts import metrics
     from .render.pdf import PdfOptions, render_pdf
 
+    options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)
     with collector_paused():
-        return render_pdf(briefing, theme, PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)), []
+        return render_pdf(briefing, theme, options, metrics=metrics), []
 
 
 def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
@@ -188,11 +190,12 @@ def _import_renderer(kind: str) -> None:
 
 
 def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, list[str]]:
+    from .load.fonts import metrics
     from .render.pptx import render_pptx
     from .render.slides import plan_slides
 
     notes: list[str] = []
-    plan = plan_slides(briefing, theme.with_slide_size(slide_size), on_note=notes.append)
+    plan = plan_slides(briefing, theme.with_slide_size(slide_size), on_note=notes.append, metrics=metrics)
     return render_pptx(plan), notes
 
 

@@ -13,8 +13,8 @@ from typing import Optional
 
 import typer
 
-from .formats import Format
 from .errors import BriefgenError, UsageError
+from .formats import Format
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn structured briefing content into a print-ready PDF and an editable PowerPoint deck.")

@@ -75,11 +75,13 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image from the briefing's own folder; ``path`` is resolved and checked by the loader."""
+    """An image from the briefing's own folder; ``path`` is resolved and checked by the loader, which also
+    reads its size in pixels."""
 
     path: Path
     alt: str
     title: str | None = None
+    pixels: tuple[int, int] = (1, 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,14 @@ import sys
 import traceback
 from typing import Callable, Iterator
 
-from .errors import BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError
+from .errors import (
+    BriefgenError,
+    ContentError,
+    RenderError,
+    SelectionError,
+    StyleError,
+    UsageError,
+)
 
 ERRORS = {c.__name__: c for c in (BriefgenError, ContentError, RenderError, SelectionError, StyleError, UsageError)}
 

@@ -28,10 +28,11 @@ def estimate_pages(section: Section) -> float:
 def section_report(briefing: str | None, content_dir: Path) -> str:
     """A table of sections (id, title, words, ~pages, ~slides) and the presets."""
     from .api import read_inputs
+    from .load.fonts import metrics
     from .render.slides import plan_slides
 
     full, theme = read_inputs(briefing, None, content_dir)
-    plan = plan_slides(full, theme)
+    plan = plan_slides(full, theme, metrics=metrics)
     slides_by_section: dict[str, int] = {}
     for slide in plan.slides:
         if slide.section_id:

@@ -1,44 +1,58 @@
-"""The resolved style both renderers read: plain frozen values, no schema.
+"""The resolved style both renderers read: frozen, typed values with every length in points and every
+colour as hex; no schema.
 
-:mod:`briefgen.theme` validates style files and builds these; keeping them apart
-means reading a cached Theme, or rendering one, never builds a validation schema.
+:mod:`briefgen.load.style` validates style files and builds these; keeping them
+apart means reading a cached Theme, or rendering one, never builds a validation
+schema. Every visual decision a renderer takes comes from here: text styles,
+colour roles, page and slide geometry, and the layout numbers of
+:class:`PdfLayout` and :class:`DeckLayout` (ratios and gaps a style may change
+under ``page.layout`` and ``slide.layout``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import Callable
 
 from .units import Length
+
+FALLBACK_ROLE = "fallback"  # the font role drawing characters the text fonts lack
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "legal": (612.0, 1008.0)}
 SLIDE_SIZES = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 
-class Settings(SimpleNamespace):
-    """Validated style keys as read-only attributes (nested mappings become Settings too)."""
+@dataclass
+class FontMetrics:
+    """Advance widths (in units of the em) and the character map of one TrueType file."""
 
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> Settings:
-        out = cls()
-        for key, value in data.items():
-            if isinstance(value, dict):
-                value = cls.of(value)
-            elif isinstance(value, list):
-                value = tuple(value)
-            out.__dict__[key] = value
-        return out
+    path: Path
+    widths: dict[int, float] = field(repr=False)
+    default_width: float = 0.5
+    ascent: float = 0.9
+    descent: float = -0.25
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")
+    def covers(self, ch: str) -> bool:
+        return ord(ch) in self.widths
 
-    def replace(self, **changes: Any) -> Settings:
-        out = type(self)()
-        out.__dict__.update(self.__dict__, **changes)
-        return out
+    @property
+    def charset(self) -> frozenset[str]:
+        """Every character the font maps, for set arithmetic over whole strings."""
+        cached = self.__dict__.get("_charset")
+        if cached is None:
+            cached = self.__dict__["_charset"] = frozenset(map(chr, self.widths))
+        return cached
+
+    def width(self, text: str, size: float) -> float:
+        """The advance width of ``text`` set at ``size`` points, in points (no kerning)."""
+        return sum(map(self.widths.get, map(ord, text), repeat(self.default_width))) * size
+
+
+# what renderers are handed to measure text: a font file to its metrics (briefgen.load.fonts.metrics)
+MetricsLookup = Callable[[Path], FontMetrics]
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,137 @@ class TextStyle:
     tracking: float
 
 
+# The colour roles the renderers draw with; a style names each in `colors:` (``grid`` falls back to ``rule``).
+COLOR_ROLES: dict[str, str] = {
+    "primary": "headings, accents, links, the cover block",
+    "secondary": "a second accent (visited links, deck palette)",
+    "text": "body text",
+    "muted": "axis labels, dot leaders, quiet text",
+    "background": "the page and slide background, pie slice borders",
+    "panel": "tinted panels (the deck theme's light colour)",
+    "rule": "rules and table lines",
+    "on_primary": "text set on the primary colour",
+}
+OPTIONAL_COLOR_ROLES: dict[str, str] = {"grid": "chart gridlines (default: the rule colour)"}
+
+
+@dataclass(frozen=True)
+class Running:
+    """A running header or footer: a template for each third of the line ({title}, {section}, {page}, …)."""
+
+    left: str = ""
+    center: str = ""
+    right: str = ""
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """Design numbers of the printed briefing that are not text styles. Ratios multiply the size named in
+    their comment; other values are points. A style changes any of them under ``page.layout``."""
+
+    cover_block_padding: float = 2.0  # x key-points padding: inside the colour-block cover
+    cover_gap: float = 1.5  # x the date style's space after: below a colour-block cover
+    title_rule_weight: float = 3.0  # x rule_width: the rule under a centred or left title block
+    list_indent: float = 1.4  # x bullet size
+    quote_indent: float = 1.5  # x quote size
+    table_padding: float = 0.75  # x fact-box padding: table cells, left and right
+    table_padding_vertical: float = 0.6  # x table cell padding: top and bottom
+    table_header_rule: float = 2.0  # x rule_width: the rule under a table's header row
+    table_width_allowance: float = 1.5  # x fact-box padding: added to a column's measured width
+    image_upscale_below: float = 300.0  # px: narrower images are scaled up to the frame's width
+    key_point_indent: float = 1.2  # x key point size: text indent after the square
+    key_point_marker: float = 0.55  # x key point size: the square
+    key_point_marker_rise: float = 0.1  # x key point size: the square's rise from the baseline
+    panel_title_padding: float = 0.8  # x panel padding: above the panel's title
+    block_gap: float = 1.6  # x body space after: below the key-points panel and the fact row
+    panel_gap_above: float = 2.0  # pt above the key-points panel
+    facts_per_row: int = 4  # fact callouts in one row at most
+    fact_gap: float = 1.25  # x fact-box padding: between callouts
+    fact_label_gap: float = 0.4  # x fact-box padding: between a value and its label
+    chart_legend_height: float = 1.8  # x chart label leading
+    chart_category_share: float = 0.38  # of the chart width at most, for bar chart category labels
+    chart_label_gap: float = 8.0  # pt between category labels and bars
+    chart_value_gap: float = 12.0  # pt kept for a bar's value label beyond the longest bar
+    chart_axis_room: float = 2.2  # x label leading: below a bar chart
+    chart_axis_room_unit: float = 3.4  # x label leading: below a bar chart with a unit line
+    chart_bar_label_offset: float = 3.0  # pt between a bar and its value label
+    chart_value_axis_gap: float = 10.0  # pt between value-axis labels and the plot
+    chart_category_wrap: float = 0.9  # of a category's slot: the width its label wraps to
+    chart_top_room: float = 1.5  # x label leading: above the plot
+    chart_right_room: float = 4.0  # pt right of the plot
+    chart_line_width: float = 2.0  # pt
+    chart_line_label_offset: float = 6.0  # pt above a line chart's points
+    chart_grid_weight: float = 0.6  # x rule_width
+    chart_bar_spacing: float = 2.0  # pt between the bars of one category
+    chart_group_spacing: float = 10.0  # pt between categories
+    chart_unit_rise: float = 0.4  # x label leading: the unit line above the plot
+    chart_legend_rise: float = 1.2  # x label leading: the legend above the bottom
+    toc_number_room: float = 4.0  # digits of room for page numbers in the contents
+    toc_leader_step: float = 0.5  # x contents size: the spacing of leader dots
+    baseline_rise: float = 0.22  # x size: from a centred line's middle to its baseline
+    running_share: float = 1.6  # a running-text third may use the measure / this, when no centre text
+    header_rise: float = 0.38  # x top margin: the header's baseline above the frame
+    header_rule_drop: float = 0.6  # x header size: the header rule below its baseline
+    footer_rise: float = 0.5  # x bottom margin: the footer's baseline
+    running_rule_weight: float = 0.5  # x rule_width: header and footer rules
+    marking_band: float = 0.5  # x marking size: added to its leading for the band's height
+    watermark_angle: float = 50.0  # degrees
+    crop_mark_room: float = 24.0  # pt outside the bleed for crop marks
+    crop_mark_length: float = 18.0  # pt
+    crop_mark_weight: float = 0.25  # pt
+
+
+@dataclass(frozen=True)
+class DeckLayout:
+    """Design numbers of the deck that are not text styles (see :class:`PdfLayout`); ``slide.layout``."""
+
+    marking_band: float = 0.6  # x slide marking size: added to its leading for the band's height
+    title_gap: float = 0.6  # x margin: above the title and between title and content
+    footer_gap: float = 0.3  # x margin: between content and footer
+    fit_allowance: float = 0.97  # measured lines are broken at this share of a box's width
+    bullet_indent: float = 0.9  # x bullet size
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """The printed page: running header and footer, cover, rules, panels and sizes."""
+
+    header: Running
+    footer: Running
+    rule_width: float
+    cover: str  # centered, left or block
+    cover_band: float
+    table_rule: str
+    table_header_fill: str | None
+    table_zebra: str | None
+    marking_fill: str | None
+    toc_min_sections: int
+    chart_height: float
+    image_max_height: float
+    logo_height: float
+    layout: PdfLayout = PdfLayout()
+
+
+@dataclass(frozen=True)
+class SlideSettings:
+    """The deck's grid and choices, lengths in points."""
+
+    size: str  # 16:9 or 4:3
+    margin: float
+    title_height: float
+    footer_height: float
+    min_font_size: float
+    max_bullets: int
+    max_words: int
+    cover: str
+    title_rule: str | None
+    section_fill: str
+    fact_fill: str | None
+    footer_rule: str | None
+    logo_height: float
+    layout: DeckLayout = DeckLayout()
+
+
 @dataclass(frozen=True)
 class Box:
     fill: str | None
@@ -96,15 +241,16 @@ class Theme:
     chart_palette: tuple[str, ...]
     fonts: dict[str, FontRole]
     text: dict[str, TextStyle]
-    page: Settings  # the style's page: keys, as validated
+    page: PageSettings
     page_size: tuple[float, float]
     margins: dict[str, float]
     bleed: float
     key_points_box: Box
     fact_box: Box
-    slide: Settings  # the style's slide: keys, as validated
+    slide: SlideSettings
     slide_size: tuple[float, float]
     logo: Path | None
+    logo_size: tuple[int, int] | None = None  # pixels, read with the style
     sources: tuple[Path, ...] = ()  # the style files read: this one, then each it extends
 
     def input_files(self) -> set[Path]:
@@ -136,4 +282,4 @@ class Theme:
         if not size:
             return self
         return dataclasses.replace(self, slide_size=SLIDE_SIZES[size],
-                                   slide=self.slide.replace(size=size))
+                                   slide=dataclasses.replace(self.slide, size=size))

@@ -15,13 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem, ProblemCollector
+from ..model import (
+    DEFAULT_LABELS,
+    Briefing,
+    Chart,
+    Fact,
+    Section,
+    Series,
+    Source,
+    section_texts,
+)
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
-from ..model import DEFAULT_LABELS, Briefing, Chart, Fact, Section, Series, Source, section_texts
+from .schema import ID_RE  # noqa: F401 - re-exported
 from .templates import Templater
 from .yaml_source import BAD_CHARS, Located, field_name, load_yaml
 
-from .schema import ID_RE  # noqa: F401 - re-exported
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

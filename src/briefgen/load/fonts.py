@@ -8,41 +8,13 @@ the PDF embeds.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 from ..errors import Problem, RenderError
 from ..model import Briefing, section_texts
+from ..theme import FALLBACK_ROLE, FontMetrics  # noqa: F401 - re-exported
 
-FALLBACK_ROLE = "fallback"
 _IGNORED = frozenset("\n\t\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
-
-
-@dataclass
-class FontMetrics:
-    """Advance widths (in units of the em) and the character map of one TrueType file."""
-
-    path: Path
-    widths: dict[int, float] = field(repr=False)
-    default_width: float = 0.5
-    ascent: float = 0.9
-    descent: float = -0.25
-
-    def covers(self, ch: str) -> bool:
-        return ord(ch) in self.widths
-
-    @property
-    def charset(self) -> frozenset[str]:
-        """Every character the font maps, for set arithmetic over whole strings."""
-        cached = self.__dict__.get("_charset")
-        if cached is None:
-            cached = self.__dict__["_charset"] = frozenset(map(chr, self.widths))
-        return cached
-
-    def width(self, text: str, size: float) -> float:
-        """The advance width of ``text`` set at ``size`` points, in points (no kerning)."""
-        return sum(map(self.widths.get, map(ord, text), repeat(self.default_width))) * size
 
 
 _read: dict[Path, FontMetrics] = {}

@@ -14,8 +14,20 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import Problem
-from ..model import (Block, BulletList, CodeBlock, Heading, Image, Inline, ListItem, Paragraph, Quote, Run,
-                    Table)
+from ..model import (
+    Block,
+    BulletList,
+    CodeBlock,
+    Heading,
+    Image,
+    Inline,
+    ListItem,
+    Paragraph,
+    Quote,
+    Run,
+    Table,
+)
+from .images import check_image, resolve_inside
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"])
@@ -208,76 +220,13 @@ class MarkdownConverter:
         alt = node.content or ""
         title = node.attrs.get("title") or None
         path = resolve_inside(src, self.base_dir, self.root, self._problem)
-        if path is None or not check_image(path, src, self._problem):
+        pixels = check_image(path, src, self._problem) if path is not None else None
+        if pixels is None:
             return None
-        return Image(path=path, alt=alt, title=title)
+        return Image(path=path, alt=alt, title=title, pixels=pixels)
 
     def _problem(self, message: str) -> None:
         self.problems.append(Problem(message, file=self.file, line=self._line, field=self.field))
-
-
-def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
-    """The file ``ref`` names, if it is a relative path that stays inside ``root``.
-
-    The path is looked up beside the section file first, then from the briefing's folder.
-    URLs, ``file:``, absolute paths and ``..`` are refused, and so is a symlink that
-    leads outside; ``report`` is called with a message for each refusal.
-    """
-    if not ref:
-        report("an image needs a path")
-        return None
-    parts = urlsplit(ref)
-    if parts.scheme or parts.netloc:
-        report(f"image '{ref}' is a URL; briefgen fetches nothing: put the file in the briefing's folder")
-        return None
-    p = Path(ref)
-    if p.is_absolute() or ref.startswith(("/", "\\")) or ".." in p.parts:
-        report(f"image '{ref}' must be a relative path inside the briefing's folder (no '..', no absolute path)")
-        return None
-    for base in (base_dir, root):  # beside the section file, else from the briefing's folder
-        full = (base / p).resolve()
-        if not full.is_relative_to(root.resolve()):
-            report(f"image '{ref}' leads outside the briefing's folder")
-            return None
-        if full.is_file():
-            return full
-    report(f"image '{ref}' does not exist (paths are relative to the section file or the briefing's folder)")
-    return None
-
-
-IMAGE_FORMATS = {"PNG", "JPEG", "GIF"}
-MAX_IMAGE_BYTES = 25 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000  # about 7,700 x 5,200; more is a decompression bomb, not a figure
-
-
-def check_image(path: Path, ref: str, report) -> bool:
-    """Whether ``path`` is a PNG, JPEG or GIF of sane size that decodes; ``report`` says why not.
-
-    The pixel count is read from the header before anything is decoded.
-    """
-    from PIL import Image as PILImage
-
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        report(f"image '{ref}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}")
-        return False
-    try:
-        with PILImage.open(path) as im:
-            fmt, (w, h) = im.format, im.size
-            if fmt not in IMAGE_FORMATS:
-                report(f"image '{ref}' is {fmt or 'not an image'}; use PNG, JPEG or GIF")
-                return False
-            if w * h > MAX_IMAGE_PIXELS:
-                report(f"image '{ref}' has {w}x{h} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels")
-                return False
-            im.verify()
-    except PILImage.UnidentifiedImageError:
-        report(f"image '{ref}' is not an image; use PNG, JPEG or GIF")
-        return False
-    except Exception as exc:  # PIL raises many kinds for a damaged file
-        report(f"image '{ref}' cannot be read ({type(exc).__name__}); save it again as PNG or JPEG")
-        return False
-    return True
 
 
 def _merge(runs: list[Run]) -> Inline:

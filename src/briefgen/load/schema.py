@@ -257,6 +257,7 @@ class PageIn(_Closed, kw_only=True):
     chart_height: _between(40, 600, above=True) = 200
     image_max_height: _between(40, 800, above=True) = 320
     logo_height: _between(4, 200, above=True) = 40
+    layout: dict[str, _between(0, 1000)] = {}  # keys and defaults: theme.PdfLayout
 
 
 class SlideIn(_Closed, kw_only=True):
@@ -273,6 +274,7 @@ class SlideIn(_Closed, kw_only=True):
     fact_fill: Color | None = None
     footer_rule: Color | None = None
     logo_height: _between(4, 300, above=True) = 54
+    layout: dict[str, _between(0, 1000)] = {}  # keys and defaults: theme.DeckLayout
 
 
 class StyleIn(_Closed, kw_only=True):

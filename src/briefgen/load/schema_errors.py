@@ -17,7 +17,14 @@ import typing
 from typing import Annotated, Any
 
 import msgspec
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
 from .schema import Check, Finite
 

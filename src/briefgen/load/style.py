@@ -13,9 +13,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, ProblemCollector, StyleError
-from .locate import DEFAULT_STYLE, FONT_DIR, PACKAGE_DIR, find_style, list_styles, style_dirs  # noqa: F401
-from ..theme import PAGE_SIZES, SLIDE_SIZES, Box, FontRole, Settings, TextStyle, Theme  # noqa: F401 - re-exported
+from ..theme import (  # noqa: F401
+    COLOR_ROLES,
+    PAGE_SIZES,
+    SLIDE_SIZES,
+    Box,
+    DeckLayout,
+    FontRole,
+    PageSettings,
+    PdfLayout,
+    Running,
+    SlideSettings,
+    TextStyle,
+    Theme,
+)
 from ..units import Length
+from .locate import (  # noqa: F401
+    DEFAULT_STYLE,
+    FONT_DIR,
+    PACKAGE_DIR,
+    find_style,
+    list_styles,
+    style_dirs,
+)
 
 if TYPE_CHECKING:  # the YAML layer is imported when a style is read, not to unpickle a cached Theme
     from .yaml_source import Located
@@ -147,8 +167,8 @@ def _validate_style(merged: _Merged, problems: ProblemCollector):
     """The style through the pydantic schema: its value, or every problem with its file and line."""
     from pydantic import ValidationError
 
-    from .schema_errors import keys_at, pydantic_model
     from .schema import StyleIn
+    from .schema_errors import keys_at, pydantic_model
 
     schema = pydantic_model(StyleIn)
     try:
@@ -191,6 +211,9 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
             return None
         return colors[ref]
 
+    for role, use in COLOR_ROLES.items():
+        if role not in colors:
+            problems.problems.append(merged.problem(("colors",), f"colour role '{role}' is missing ({use})"))
     for name in spec.cmyk:
         if name not in colors:
             problems.problems.append(merged.problem(("cmyk", name), f"cmyk given for unknown colour '{name}'"))
@@ -241,38 +264,62 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
                    border_width=b.border_width, accent_width=b.accent_width, padding=b.padding)
 
     palette = tuple(c for c in (color(ref, ("chart_palette", i)) for i, ref in enumerate(spec.chart_palette)) if c)
-    logo = None
+    logo = logo_size = None
     if spec.logo:
-        from .markdown import check_image
+        from .images import check_image
 
         logo = (path.parent / spec.logo).resolve()
         if not logo.is_file():
             problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
         else:
-            check_image(logo, spec.logo, lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
+            logo_size = check_image(logo, spec.logo,
+                                    lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
     bleed = Length.parse(spec.page.bleed).pt
+    pdf_layout = _layout(PdfLayout, spec.page.layout, ("page", "layout"), merged, problems)
+    deck_layout = _layout(DeckLayout, spec.slide.layout, ("slide", "layout"), merged, problems)
     if problems.problems:
         return None
-    # "none" in an optional colour means no colour: renderers only ever see a name, a hex value or None
-    page = Settings.of(_plain(spec.page)).replace(**{
-        k: None for k in ("table_header_fill", "table_zebra", "marking_fill") if getattr(spec.page, k) == "none"})
-    slide = Settings.of(_plain(spec.slide)).replace(**{
-        k: None for k in ("title_rule", "fact_fill", "footer_rule") if getattr(spec.slide, k) == "none"})
+    pg, sl = spec.page, spec.slide
+    # colours resolve to hex; "none" in an optional colour means no colour (None)
+    page = PageSettings(
+        header=Running(pg.header.left, pg.header.center, pg.header.right),
+        footer=Running(pg.footer.left, pg.footer.center, pg.footer.right),
+        rule_width=float(pg.rule_width), cover=pg.cover, cover_band=float(pg.cover_band),
+        table_rule=color(pg.table_rule, ()), table_header_fill=color(pg.table_header_fill, ()),
+        table_zebra=color(pg.table_zebra, ()), marking_fill=color(pg.marking_fill, ()),
+        toc_min_sections=pg.toc_min_sections, chart_height=float(pg.chart_height),
+        image_max_height=float(pg.image_max_height), logo_height=float(pg.logo_height), layout=pdf_layout)
+    slide = SlideSettings(
+        size=sl.size, margin=Length.parse(sl.margin).pt, title_height=Length.parse(sl.title_height).pt,
+        footer_height=Length.parse(sl.footer_height).pt, min_font_size=float(sl.min_font_size),
+        max_bullets=sl.max_bullets, max_words=sl.max_words, cover=sl.cover, title_rule=color(sl.title_rule, ()),
+        section_fill=color(sl.section_fill, ()), fact_fill=color(sl.fact_fill, ()),
+        footer_rule=color(sl.footer_rule, ()), logo_height=float(sl.logo_height), layout=deck_layout)
     return Theme(
         name=spec.name or path.stem, description=spec.description, file=path, colors=colors,
         cmyk={k: tuple(v) for k, v in spec.cmyk.items()}, chart_palette=palette, fonts=fonts, text=text,
         page=page, page_size=page_size, margins=margins, bleed=bleed,
         key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
-        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, sources=merged.sources)
+        slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, logo_size=logo_size,
+        sources=merged.sources)
 
 
-def _plain(settings) -> dict:
-    """A validated block of settings as plain data, whichever schema validated it."""
-    if hasattr(settings, "model_dump"):
-        return settings.model_dump()
-    import msgspec
+def _layout(cls, given: dict, loc: tuple, merged: _Merged, problems: ProblemCollector):
+    """A layout dataclass with the style's values over its defaults; unknown keys are problems."""
+    import dataclasses
 
-    return msgspec.to_builtins(settings)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in given.items():
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.problems.append(merged.problem(loc + (key,), f"unknown layout key '{key}'{hint}"))
+        elif fields[key].type == "int" and value != int(value):
+            problems.problems.append(merged.problem(loc + (key,), f"'{key}' is a whole number"))
+        else:
+            values[key] = int(value) if fields[key].type == "int" else float(value)
+    return cls(**values)
 
 
 def _font_path(name: str, style_dir: Path) -> Path | None:

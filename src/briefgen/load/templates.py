@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-
 from ..errors import ContentError, Problem
 
 _HAS_SYNTAX = re.compile(r"\{[{%#]")

@@ -8,8 +8,8 @@ keys are errors, reported with file and line.
 
 from __future__ import annotations
 
-import unicodedata
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 

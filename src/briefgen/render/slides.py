@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..load.fonts import metrics
 from ..model import (
     Briefing,
     BulletList,
@@ -29,8 +28,7 @@ from ..model import (
     Table,
     plain,
 )
-from ..theme import TextStyle, Theme
-from ..units import Length
+from ..theme import MetricsLookup, TextStyle, Theme
 from .common import column_alignments, share_widths, wrap_words
 from .plan import (
     ChartBox,
@@ -48,19 +46,20 @@ COVER_TITLE_SCALE = 1.4  # the title slide sets the briefing title this much lar
 
 
 # -- planning ---------------------------------------------------------------------------------
-def plan_slides(briefing: Briefing, theme: Theme, on_note: Callable[[str], None] | None = None) -> SlidePlan:
+def plan_slides(briefing: Briefing, theme: Theme, on_note: Callable[[str], None] | None = None, *,
+                metrics: MetricsLookup) -> SlidePlan:
     """The deck for a briefing, laid out and measured."""
-    return _Planner(briefing, theme, on_note or (lambda _m: None)).plan()
+    return _Planner(briefing, theme, on_note or (lambda _m: None), metrics).plan()
 
 
 class _Planner:
-    def __init__(self, briefing: Briefing, theme: Theme, on_note):
-        self.b, self.t, self.note = briefing, theme, on_note
+    def __init__(self, briefing: Briefing, theme: Theme, on_note, metrics: MetricsLookup):
+        self.b, self.t, self.note, self.metrics = briefing, theme, on_note, metrics
         s = theme.slide
         self.W, self.H = theme.slide_size
-        self.margin = Length.parse(s.margin).pt
-        self.title_h = Length.parse(s.title_height).pt
-        self.footer_h = Length.parse(s.footer_height).pt
+        self.margin = s.margin
+        self.title_h = s.title_height
+        self.footer_h = s.footer_height
         self.min_size = s.min_font_size
         mark = theme.text["slide_marking"]
         self.mark_h = (mark.leading + mark.size * 0.6) if briefing.marking else 0.0
@@ -78,7 +77,7 @@ class _Planner:
 
     def measure(self, ts: TextStyle, size: float, bold: bool | None = None, italic: bool | None = None):
         font = self.t.fonts[ts.font]
-        m = metrics(font.file(ts.bold if bold is None else bold, ts.italic if italic is None else italic))
+        m = self.metrics(font.file(ts.bold if bold is None else bold, ts.italic if italic is None else italic))
         return lambda s: m.width(s, size)
 
     def para(self, runs: Inline | str, style: str, width: float, size: float | None = None,
@@ -227,10 +226,7 @@ class _Planner:
         block_h = sum(p.height for p in paras)
         logo_h = 0.0
         if t.logo:
-            from PIL import Image as PILImage
-
-            with PILImage.open(t.logo) as im:
-                lw, lh = im.size
+            lw, lh = t.logo_size
             logo_h = t.slide.logo_height
             logo_w = lw * logo_h / lh
             block_h += logo_h + self.margin * 0.5
@@ -498,10 +494,7 @@ class _Planner:
         return share_widths(natural, self.content_w)
 
     def image_slide(self, section: Section, image: Image, notes: str) -> None:
-        from PIL import Image as PILImage
-
-        with PILImage.open(image.path) as im:
-            w, h = im.size
+        w, h = image.pixels
         title = image.title or section.title
         slide = self.new_slide("image", title, section, notes=notes)
         self.title_box(slide, title)

@@ -18,7 +18,6 @@ from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import Table as RLTable
 
 from ...errors import RenderError
-from ...load.fonts import FALLBACK_ROLE, metrics
 from ...model import (
     Block,
     BulletList,
@@ -32,6 +31,7 @@ from ...model import (
     Table,
 )
 from ...model import Paragraph as MParagraph
+from ...theme import FALLBACK_ROLE
 from ..common import column_alignments, share_widths
 from .contents import SectionMark
 
@@ -82,10 +82,7 @@ class Blocks:
 
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
-        from PIL import Image as PILImage
-
-        with PILImage.open(self.t.logo) as im:
-            w, h = im.size
+        w, h = self.t.logo_size
         height = self.t.page.logo_height
         img = RLImage(str(self.t.logo), width=w * height / h, height=height)
         img.hAlign = "CENTER" if self.t.page.cover == "centered" else "LEFT"
@@ -205,10 +202,7 @@ class Blocks:
         return share_widths(natural, self.frame_w)
 
     def render_image(self, block: Image, section: Section) -> list:
-        from PIL import Image as PILImage
-
-        with PILImage.open(block.path) as im:
-            w, h = im.size
+        w, h = block.pixels
         scale = min(self.frame_w / w, self.t.page.image_max_height / h, 1.0 if w > 300 else self.frame_w / w)
         img = RLImage(str(block.path), width=w * scale, height=h * scale)
         img.hAlign = "CENTER"
@@ -259,7 +253,7 @@ class Blocks:
         cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
         # one size for every value in the row, small enough that no word of any value has to break
         vs = t.text["fact_value"]
-        m = metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
+        m = self.metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
         widest = max((m.width(w, 1.0) for f in facts for w in f.value.split()), default=0.0)
         size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, 1e-6))
         size = max(size, t.text["body"].size)

@@ -9,7 +9,6 @@ from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from ...load.fonts import metrics
 from ...model import Chart
 from ..common import format_number, number_format, wrap_words
 
@@ -30,7 +29,7 @@ class Charts:
         d.initialFontName, d.initialFontSize = lab_font, label.size  # not reportlab's Helvetica default
         values = [v for s in chart.series for v in s.values]
         fmt = number_format(values)
-        measure = lambda s: metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
+        measure = lambda s: self.metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
         unit_text = chart.unit or ""
         legend_h = 0.0
         if len(chart.series) > 1 or chart.type == "pie":

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Frame, NextPageTemplate, PageTemplate, Spacer
 
-from ...load.fonts import FALLBACK_ROLE, metrics
 from ...model import Briefing
-from ...theme import PAGE_SIZES, Theme
+from ...theme import FALLBACK_ROLE, PAGE_SIZES, MetricsLookup, Theme
 from .blocks import Blocks
 from .charts import Charts
 from .contents import Contents
@@ -33,12 +32,13 @@ class PdfOptions:
     draft: bool = False
 
 
-def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions = PdfOptions()) -> bytes:
-    """The briefing as PDF bytes."""
-    return PdfBuilder(briefing, theme, options).build()
+def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions, *, metrics: MetricsLookup) -> bytes:
+    """The briefing as PDF bytes; ``metrics`` gives each font file's measurements (read by the loader)."""
+    return PdfBuilder(briefing, theme, options, metrics).build()
 
 class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
-    def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions):
+    def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions, metrics: MetricsLookup):
+        self.metrics = metrics
         self.b = briefing
         self.t = theme
         self.o = options
@@ -46,7 +46,7 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         self.m = theme.margins
         self.frame_w = self.page_w - self.m["left"] - self.m["right"]
         self.fonts = register_fonts(theme, needed_faces(briefing, theme))
-        self.body_metrics = metrics(theme.fonts["body"].regular)
+        self.body_metrics = self.metrics(theme.fonts["body"].regular)
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0

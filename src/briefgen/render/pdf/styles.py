@@ -13,9 +13,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, TableStyle
 
 from ...errors import RenderError
-from ...load.fonts import FALLBACK_ROLE, metrics
 from ...model import Briefing, CodeBlock, Inline, Table
-from ...theme import TextStyle, Theme
+from ...theme import FALLBACK_ROLE, TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _WHITESPACE = frozenset("\n\t \u00a0")
@@ -170,7 +169,7 @@ class PdfStyles:
         return self._escape_with_fallback(text.upper() if ts.upper else text, ts.font)
 
     def _escape_with_fallback(self, text: str, role: str) -> str:
-        face = metrics(self.t.fonts[role].regular)  # read when a role is first used
+        face = self.metrics(self.t.fonts[role].regular)  # read when a role is first used
         if self.fallback_name is None or not (set(text) - face.charset - _WHITESPACE):
             return escape(text).replace("\n", "<br/>")
         out = []

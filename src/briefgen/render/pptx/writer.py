@@ -14,6 +14,7 @@ import io
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
+from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_AXIS_CROSSES,
@@ -26,8 +27,6 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.util import Emu
-
-from pptx import Presentation
 
 from ...units import emu
 from ..plan import ChartBox, PictureBox, Rect, SlidePlan, TableBox, TextBox, TextPara
