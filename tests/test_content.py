@@ -7,7 +7,7 @@ import re
 import pytest
 
 from briefgen import ContentError, load_briefing
-from briefgen.model import BulletList, Paragraph, Table, plain
+from briefgen.model import BulletList, Paragraph, Table, block_texts, plain, walk
 
 from conftest import SOURCE, source_sentences, squash
 
@@ -24,16 +24,8 @@ def model_text(briefing) -> str:
 
 
 def _blocks_text(blocks):
-    for b in blocks:
-        if isinstance(b, Paragraph):
-            yield plain(b.runs)
-        elif isinstance(b, BulletList):
-            for item in b.items:
-                yield from _blocks_text(item.blocks)
-        elif isinstance(b, Table):
-            yield " ".join(plain(c) for c in b.header)
-            for row in b.rows:
-                yield " ".join(plain(c) for c in row)
+    for b in walk(blocks):
+        yield from block_texts(b)
 
 
 def test_default_briefing_loads_with_every_section():
@@ -209,3 +201,21 @@ def test_blank_text_where_text_is_required_is_an_error(make_briefing, front, fie
     root = make_briefing("title: x\nsections: [a]\n", {"a": f"---\n{front}---\nBody.\n"})
     (msg,) = _problems(root)
     assert f"{field}: must not be empty" in msg
+
+
+def test_the_walk_reaches_blocks_at_any_depth_and_refuses_strangers():
+    from briefgen.model import CodeBlock, ListItem, Quote, Run, Visitor
+
+    table = Table(header=((Run("h"),),), rows=(((Run("c"),),),), align=(None,))
+    nested = BulletList(items=(ListItem(blocks=(Paragraph((Run("p"),)), Quote(blocks=(table, CodeBlock("x"))))),))
+    assert [type(b).__name__ for b in walk([nested])] == ["BulletList", "Paragraph", "Quote", "Table", "CodeBlock"]
+
+    class OnlyParagraphs(Visitor):
+        def visit_paragraph(self, node):
+            return "p"
+
+    assert OnlyParagraphs().visit(Paragraph((Run("p"),))) == "p"
+    with pytest.raises(TypeError, match="OnlyParagraphs has no rule for Table"):
+        OnlyParagraphs().visit(table)
+    with pytest.raises(TypeError, match="not a block"):
+        list(walk(["a string"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Iterator, Literal, Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +213,67 @@ class Briefing:
         return tuple(out)
 
 
+def children(block: Block) -> tuple[Block, ...]:
+    """The blocks directly inside ``block``: a list's items' blocks, a quote's blocks; none for the others."""
+    if isinstance(block, BulletList):
+        return tuple(b for item in block.items for b in item.blocks)
+    if isinstance(block, Quote):
+        return block.blocks
+    if isinstance(block, (Paragraph, Heading, Table, Image, CodeBlock)):
+        return ()
+    raise TypeError(f"not a block of the document model: {type(block).__name__}")
+
+
+def walk(blocks) -> Iterator[Block]:
+    """Every block at any depth, in reading order: each block, then the blocks inside it."""
+    for block in blocks:
+        yield block
+        yield from walk(children(block))
+
+
+def inline_texts(block: Block) -> Iterator[Inline]:
+    """The runs a block itself holds (not those of blocks inside it): a paragraph's, a table's cells'."""
+    if isinstance(block, (Paragraph, Heading)):
+        yield block.runs
+    elif isinstance(block, Table):
+        yield from block.header
+        for row in block.rows:
+            yield from row
+
+
+class Visitor:
+    """Dispatch on a model node's type, the one way renderers and checks take the model apart.
+
+    ``visit(node, ...)`` calls ``<prefix><type name in lower case>`` (``visit_paragraph``,
+    ``visit_bulletlist``, …) with the same arguments; a node with no method goes to
+    ``unknown_visit``, which raises: a new kind of block is never silently skipped.
+    """
+
+    prefix = "visit_"
+
+    def visit(self, node, *args, **kwargs):
+        method = getattr(self, self.prefix + type(node).__name__.lower(), None)
+        if method is None:
+            return self.unknown_visit(node, *args, **kwargs)
+        return method(node, *args, **kwargs)
+
+    def unknown_visit(self, node, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} has no rule for {type(node).__name__}")
+
+
+def block_texts(block: Block) -> Iterator[str]:
+    """The text a block shows by itself (its own runs, code, or an image's description)."""
+    if isinstance(block, CodeBlock):
+        yield block.text
+    elif isinstance(block, Image):
+        yield block.alt
+        if block.title:
+            yield block.title
+    else:
+        for runs in inline_texts(block):
+            yield plain(runs)
+
+
 def section_texts(briefing: Briefing):
     """Every piece of text a build draws, as (section id or None, field, text)."""
     for fname in ("title", "subtitle", "issuer", "marking"):
@@ -221,6 +282,8 @@ def section_texts(briefing: Briefing):
             yield None, fname, value
     for src in briefing.all_sources:
         yield None, "sources", src.title
+    for key, label in briefing.labels.items():
+        yield None, f"labels.{key}", label
     for sec in briefing.sections:
         yield sec.id, "title", sec.title
         for i, kp in enumerate(sec.key_points):
@@ -233,26 +296,6 @@ def section_texts(briefing: Briefing):
                                              *(s.name for s in c.series)])
         if sec.notes:
             yield sec.id, "notes", sec.notes
-        for text in _block_texts(sec.blocks):
-            yield sec.id, "body", text
-
-
-def _block_texts(blocks):
-    for b in blocks:
-        if isinstance(b, (Paragraph, Heading)):
-            yield plain(b.runs)
-        elif isinstance(b, BulletList):
-            for item in b.items:
-                yield from _block_texts(item.blocks)
-        elif isinstance(b, Table):
-            for cell in b.header:
-                yield plain(cell)
-            for row in b.rows:
-                for cell in row:
-                    yield plain(cell)
-        elif isinstance(b, Quote):
-            yield from _block_texts(b.blocks)
-        elif isinstance(b, CodeBlock):
-            yield b.text
-        elif isinstance(b, Image):
-            yield b.alt
+        for block in walk(sec.blocks):
+            for text in block_texts(block):
+                yield sec.id, "body", text

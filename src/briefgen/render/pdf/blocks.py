@@ -17,7 +17,6 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import ListItem as RLListItem
 from reportlab.platypus import Table as RLTable
 
-from ...errors import RenderError
 from ...model import (
     Block,
     BulletList,
@@ -29,6 +28,7 @@ from ...model import (
     Run,
     Section,
     Table,
+    Visitor,
 )
 from ...model import Paragraph as MParagraph
 from ...theme import FALLBACK_ROLE
@@ -38,8 +38,10 @@ from .contents import SectionMark
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 
 
-class Blocks:
-    """The story's flowables for each node of the model (a part of the PDF builder)."""
+class Blocks(Visitor):
+    """The story's flowables for each node of the model (a part of the PDF builder): ``render_<node>``."""
+
+    prefix = "render_"
 
     def sources(self) -> list:
         """The closing list of sources: the briefing's own, then those of the built sections."""
@@ -104,10 +106,7 @@ class Blocks:
         return out
 
     def render_block(self, block: Block, section: Section) -> list:
-        method = getattr(self, "render_" + type(block).__name__.lower(), None)
-        if method is None:
-            raise RenderError(f"the PDF renderer has no rule for {type(block).__name__}")
-        return method(block, section)
+        return self.visit(block, section)
 
     def render_paragraph(self, block: MParagraph, section: Section) -> list:
         return [self.para(block.runs, "body")]

@@ -13,7 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, TableStyle
 
 from ...errors import RenderError
-from ...model import Briefing, CodeBlock, Inline, Table
+from ...model import Briefing, CodeBlock, Inline, inline_texts, walk
 from ...theme import FALLBACK_ROLE, TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -34,24 +34,14 @@ def needed_faces(briefing: Briefing, theme: Theme) -> set[tuple[str, bool, bool]
     faces.add((theme.text["chart_label"].font, theme.text["chart_label"].bold, True))  # chart units
     combos: set[tuple[bool, bool]] = set()
     code = False
-
-    def walk(blocks):
-        nonlocal code
-        for blk in blocks:
-            runs = getattr(blk, "runs", None)
-            if runs:
-                yield runs
-            for item in getattr(blk, "items", ()):
-                yield from walk(item.blocks)
-            yield from walk(getattr(blk, "blocks", ()))
-            if isinstance(blk, Table):
-                yield from blk.header
-                yield from (cell for row in blk.rows for cell in row)
-            if isinstance(blk, CodeBlock):
-                code = True
-
     for section in briefing.sections:
-        for runs in [*walk(section.blocks), *section.key_points]:
+        for block in walk(section.blocks):
+            code = code or isinstance(block, CodeBlock)
+            for runs in inline_texts(block):
+                for r in runs:
+                    combos.add((r.bold, r.italic))
+                    code = code or r.code
+        for runs in section.key_points:
             for r in runs:
                 combos.add((r.bold, r.italic))
                 code = code or r.code
