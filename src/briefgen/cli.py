@@ -179,6 +179,21 @@ def check(briefing: Optional[str] = BriefingArg,
 WriteDir = typer.Option(Path("content"), "--content-dir", help="Where the briefing folder is written.")
 
 
+@app.command("new")
+def new_cmd(briefing_id: str = typer.Argument(..., metavar="ID", help="The new briefing's id (its folder name).",
+                                              show_default=False),
+            content_dir: Path = WriteDir):
+    """Start a briefing: a sample folder that shows every feature once, ready to build."""
+    from .scaffold import new_briefing
+
+    try:
+        folder = new_briefing(briefing_id, content_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(f"wrote {folder}: replace the sample text, then 'briefgen build {_ref(folder, content_dir)}'")
+
+
 @app.command("import")
 def import_cmd(file: Path = typer.Argument(..., metavar="FILE", help="A .txt, .md, .html or .docx document.",
                                            show_default=False),
