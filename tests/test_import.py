@@ -380,6 +380,57 @@ def test_a_hard_wrapped_text_file_gives_whole_paragraphs_and_marked_lists(tmp_pa
                      "Short line three"]
 
 
+def _section_markdown(folder: Path, sid: str) -> str:
+    return (folder / "sections" / f"{sid}.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
+
+def test_word_lists_keep_their_numbering_and_nesting_and_a_banner_is_the_marking(tmp_path):
+    import docx
+
+    from briefgen.importing import import_document
+
+    d = docx.Document()
+    d.add_paragraph("UNCLASSIFIED")
+    d.add_heading("Word Lists", 0)
+    d.add_paragraph("12 March 2020")
+    d.add_heading("Steps", 1)
+    d.add_paragraph("Step one", style="List Number")
+    d.add_paragraph("Step two", style="List Number")
+    d.add_paragraph("A point under step two", style="List Bullet 2")
+    d.add_paragraph("Step three", style="List Number")
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).merge(t.cell(0, 1)).text = "Wide"
+    t.cell(0, 2).text = "Right"
+    for i, x in enumerate("abc"):
+        t.cell(1, i).text = x
+    src = tmp_path / "lists.docx"
+    d.save(str(src))
+    folder = import_document(src, content_dir=tmp_path / "c")
+    b = briefgen.load_briefing(folder)
+    assert (b.title, b.marking, b.date_text) == ("Word Lists", "UNCLASSIFIED", "March 12, 2020")
+    assert "1. Step one\n2. Step two\n   - A point under step two\n3. Step three" in _section_markdown(folder, "steps")
+    (table,) = [x for x in b.sections[0].blocks if isinstance(x, Table)]
+    assert [plain(c) for c in table.header] == ["Wide", "", "Right"]
+
+
+def test_nested_markup_keeps_words_apart_and_lists_their_kind(tmp_path):
+    from briefgen.importing import import_document
+
+    md = tmp_path / "nested.md"
+    md.write_text("# Nested\n\nAn ![picture](p.png) between words.\n\n1. first\n   - inner\n2. second\n",
+                  encoding="utf-8")
+    folder = import_document(md, content_dir=tmp_path / "c")
+    body = _section_markdown(folder, "overview")
+    assert "An between words." in body
+    assert "1. first\n   - inner\n2. second" in body
+    page = tmp_path / "nested.html"
+    page.write_text("<h1>Cells</h1><table><tr><th>A</th><th>B</th></tr><tr><td>x<table><tr><td>inner</td></tr>"
+                    "</table></td><td>y</td></tr></table>", encoding="utf-8")
+    b = briefgen.load_briefing(import_document(page, content_dir=tmp_path / "c"))
+    (table,) = b.sections[0].blocks
+    assert [plain(c) for c in table.rows[0]] == ["x inner", "y"]
+
+
 def test_an_html_page_in_a_declared_legacy_encoding_is_decoded(tmp_path):
     from briefgen.importing import import_document
 

@@ -51,6 +51,7 @@ class Heading:
 class ListItem:
     spans: list[Span]
     level: int = 0  # nesting depth, 0 for a top-level item
+    ordered: bool | None = None  # numbered or not, where it differs from its list (a nested list)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def tidy_spans(spans: list[Span]) -> list[Span]:
         if not text:
             continue
         if out and (out[-1].bold, out[-1].italic, out[-1].href) == (s.bold, s.italic, s.href):
-            out[-1] = Span(out[-1].text + text, s.bold, s.italic, s.href)
+            out[-1] = Span(re.sub(r"[^\S\n]+", " ", out[-1].text + text), s.bold, s.italic, s.href)
         else:
             out.append(Span(text, s.bold, s.italic, s.href))
     # no space at a line's start or end, and none doubled where two spans meet

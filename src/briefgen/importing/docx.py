@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .document import (Block, Document, Header, Heading, ListBlock, ListItem, Paragraph, Span, Table, assemble,
-                       fold, header_count, read_header, text_of, tidy_spans)
+                       fold, header_count, is_marking_line, read_header, text_of, tidy_spans)
 
 _HEADING = re.compile(r"heading\s*([1-9])", re.I)
 
@@ -47,9 +47,10 @@ def read_docx(path: Path) -> Document:
         else:
             level, ordered = numbering.of(el, name, qn)
             if level is not None:
-                item = ListItem([Span(s.text.replace("\n", " "), s.bold, s.italic, s.href) for s in spans], level)
-                if stream and isinstance(stream[-1], ListBlock) and stream[-1].ordered == ordered:
-                    stream[-1].items.append(item)
+                item = ListItem([Span(s.text.replace("\n", " "), s.bold, s.italic, s.href) for s in spans], level,
+                                ordered)
+                if stream and isinstance(stream[-1], ListBlock) and (stream[-1].ordered == ordered or level > 0):
+                    stream[-1].items.append(item)  # the same list, or a list nested in it
                 else:
                     stream.append(ListBlock([item], ordered))
             else:
@@ -64,6 +65,13 @@ def read_docx(path: Path) -> Document:
         title = fold(document.core_properties.title)
         at = 0
     header = Header()
+    marking = None
+    for i, b in enumerate(stream[:at or 0]):
+        if isinstance(b, Paragraph) and is_marking_line(b.text) and marking is None:
+            marking = fold(b.text)  # a banner above the title
+            stream = stream[:i] + stream[i + 1:]
+            at -= 1
+            break
     if title is not None:
         # the Subtitle is taken whatever it says; the paragraphs under the title only while they look like
         # a title block (issuer, document type, date)
@@ -84,6 +92,7 @@ def read_docx(path: Path) -> Document:
                 header.rest.insert(0, header.subtitle)
             header.subtitle = subtitle
         stream = stream[:at] + paras[n:] + stream[end:]
+    header.marking = header.marking or marking
     blocks: list[Block] = []
     for b in stream:
         if isinstance(b, tuple):  # a second title or subtitle: plain text then

@@ -202,11 +202,11 @@ def _block(el, tag: str, out: list) -> None:
             out.append(Paragraph([Span(text)]))
     elif tag in ("ul", "ol"):
         items: list[ListItem] = []
-        _items(el, 0, items)
+        _items(el, 0, items, tag == "ol")
         out.append(ListBlock(items, ordered=tag == "ol"))
     elif tag == "li":
         items = []
-        _item(el, 0, items)
+        _item(el, 0, items, False)
         out.append(ListBlock(items))
     elif tag == "table":
         caption = el.find("caption")
@@ -229,15 +229,15 @@ def _iso(value: str) -> dt.date | None:
         return None
 
 
-def _items(el, level: int, out: list[ListItem]) -> None:
+def _items(el, level: int, out: list[ListItem], ordered: bool) -> None:
     for child in el:
         if _tag(child) == "li":
-            _item(child, level, out)
+            _item(child, level, out, ordered)
         elif _tag(child) in ("ul", "ol"):
-            _items(child, level + 1, out)
+            _items(child, level + 1, out, _tag(child) == "ol")
 
 
-def _item(li, level: int, out: list[ListItem]) -> None:
+def _item(li, level: int, out: list[ListItem], ordered: bool) -> None:
     """One ``li``: its text as one item, then the lists inside it one level deeper."""
     spans: list[Span] = [Span(_ws(li.text))] if li.text else []
     nested = []
@@ -265,9 +265,9 @@ def _item(li, level: int, out: list[ListItem]) -> None:
         if child.tail:
             spans.append(Span(_ws(child.tail)))
     out.append(ListItem(tidy_spans([Span(s.text.replace("\n", " "), s.bold, s.italic, s.href) for s in spans]),
-                        level))
+                        level, ordered))
     for sub in nested:
-        _items(sub, level + 1, out)
+        _items(sub, level + 1, out, _tag(sub) == "ol")
 
 
 def _table(table) -> Table:
@@ -311,7 +311,12 @@ def _spans(el, bold=False, italic=False, href=None, inner=False) -> list[Span]:
             href = el.get("href").strip()
     out = [Span(_ws(el.text), bold, italic, href)] if el.text else []
     for child in el:
+        apart = _tag(child) in _BLOCKS and _tag(child) not in ("span", "font")
+        if apart:  # a block inside inline text (a table in a cell): keep its words apart
+            out.append(Span(" ", bold, italic, href))
         out.extend(_spans(child, bold, italic, href))
+        if apart:
+            out.append(Span(" ", bold, italic, href))
         if child.tail:
             out.append(Span(_ws(child.tail), bold, italic, href))
     return out

@@ -97,7 +97,7 @@ def _blocks(node, depth: int = 0) -> list[Block]:
         return [Paragraph(tidy_spans(_spans(node.children[0].children)))]
     if t in ("bullet_list", "ordered_list"):
         items: list[ListItem] = []
-        _list_items(node, 0, items)
+        _list_items(node, 0, items, t == "ordered_list")
         return [ListBlock(items, ordered=t == "ordered_list")]
     if t == "table":
         rows = []
@@ -114,7 +114,7 @@ def _blocks(node, depth: int = 0) -> list[Block]:
     return []  # a thematic break
 
 
-def _list_items(node, level: int, out: list[ListItem]) -> None:
+def _list_items(node, level: int, out: list[ListItem], ordered: bool) -> None:
     for item in node.children:
         spans: list[Span] = []
         nested = []
@@ -130,9 +130,9 @@ def _list_items(node, level: int, out: list[ListItem]) -> None:
                     if spans:
                         spans.append(Span(" "))
                     spans.extend(b.spans if isinstance(b, Paragraph) else [Span(getattr(b, "text", ""))])
-        out.append(ListItem(tidy_spans(spans), level))
+        out.append(ListItem(tidy_spans(spans), level, ordered))
         for sub in nested:
-            _list_items(sub, level + 1, out)
+            _list_items(sub, level + 1, out, sub.type == "ordered_list")
 
 
 def _spans(nodes, bold=False, italic=False, href=None, soft=" ") -> list[Span]:

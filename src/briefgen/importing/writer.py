@@ -210,22 +210,22 @@ def body_markdown(blocks: list[Block], checker: _Checker) -> str:
 
 def _list_markdown(block: ListBlock, checker: _Checker) -> str:
     lines = []
-    indents = [""]  # the indent of each open level's items
-    widths: list[int] = []  # the marker width of the last item at each open level
-    numbers: list[int] = []
+    open_levels: list[list] = []  # per open level: [indent, marker width, items so far, numbered]
     for item in block.items:
-        level = min(item.level, len(widths))  # a list goes at most one level deeper at a time
-        del widths[level:], numbers[level:], indents[level + 1:]
-        if level == len(widths):
-            if level:
-                indents.append(indents[level - 1] + " " * widths[level - 1])
-            widths.append(2)
-            numbers.append(0)
-        numbers[level] += 1
-        marker = f"{numbers[level]}. " if block.ordered else "- "
-        widths[level] = len(marker)
+        ordered = block.ordered if item.ordered is None else item.ordered
+        level = min(item.level, len(open_levels))  # a list goes at most one level deeper at a time
+        del open_levels[level + 1:]
+        if level == len(open_levels):
+            parent = open_levels[-1] if open_levels else ["", 0, 0, ordered]
+            open_levels.append([parent[0] + " " * parent[1], 2, 0, ordered])
+        here = open_levels[level]
+        if here[3] != ordered:  # another kind of list at this level starts counting again
+            here[2], here[3] = 0, ordered
+        here[2] += 1
+        marker = f"{here[2]}. " if ordered else "- "
+        here[1] = len(marker)
         spans = [Span(s.text.replace("\n", " "), s.bold, s.italic, s.href) for s in item.spans]
-        lines.append(indents[level] + marker + inline_markdown(spans, checker))
+        lines.append(here[0] + marker + inline_markdown(spans, checker))
     return "\n".join(lines)
 
 
