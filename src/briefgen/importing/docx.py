@@ -38,9 +38,9 @@ def read_docx(path: Path) -> Document:
             continue
         name = (style or "").lower()
         heading = _HEADING.fullmatch(name.strip())
-        if name in ("title",):
+        if name == "title":
             stream.append(("title", fold(text_of(spans).replace("\n", " "))))
-        elif name in ("subtitle",):
+        elif name == "subtitle":
             stream.append(("subtitle", text_of(spans)))
         elif heading:
             stream.append(Heading(int(heading.group(1)), fold(text_of(spans).replace("\n", " "))))
@@ -118,24 +118,22 @@ def _body_children(body, qn):
 
 
 def _style_of(p, document, qn) -> str | None:
+    """The paragraph style's name; its id where only the id says what it is (a heading in a Word set to
+    another language, whose names are translated but whose ids stay "Heading1", "Title")."""
     ppr = p.find(qn("w:pPr"))
-    sid = None
-    if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
-        sid = ppr.find(qn("w:pStyle")).get(qn("w:val"))
-    if sid is None:
+    ref = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    sid = ref.get(qn("w:val")) if ref is not None else None
+    if not sid:
         return None
     try:
         style = document.styles.element.get_by_id(sid)
-    except Exception:  # noqa: BLE001 - a style part python-docx cannot read: go by the id
+    except Exception:  # noqa: BLE001 - a styles part python-docx cannot read: go by the id
         style = None
     name = style.name_val if style is not None and style.name_val else sid
-    # Word's built-in names are stored in English; an id such as "Heading1" says the same
-    if _HEADING.fullmatch(name.strip().lower()) or name.lower() in ("title", "subtitle"):
-        return name
-    return sid if _HEADING.fullmatch(sid.lower()) or sid.lower() in ("title", "subtitle") else name
-
-
-_SKIP = {"delText", "delInstrText", "instrText", "fldChar"}
+    for candidate in (name, sid):
+        if _HEADING.fullmatch(candidate.strip().lower()) or candidate.strip().lower() in ("title", "subtitle"):
+            return candidate
+    return name
 
 
 def _runs(p, document, qn) -> list[Span]:

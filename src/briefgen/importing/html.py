@@ -21,7 +21,7 @@ _DROP = {"script", "style", "noscript", "template", "nav", "aside", "form", "but
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "toolbar",
                  "dialog", "alert"}
 _CONTAINERS = {"div", "section", "article", "main", "header", "footer", "body", "center", "figure", "details",
-               "hgroup", "address", "dl", "fieldset", "span", "font"}
+               "hgroup", "address", "dl", "fieldset"}
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "dt", "dd",
            "figcaption", "summary", "li", "hr", "caption", "legend"} | _CONTAINERS
 _BOLD = {"b", "strong"}
@@ -40,12 +40,13 @@ def read_html(text: str) -> Document:
 
     stream: list = []
     _walk(root, stream)
-    # title: the first h1 when nothing but chrome comes before it, else the page title
+    # title: the page's only h1, or its first when nothing comes before it; else the page's <title>
     title = None
-    h1 = next((i for i, b in enumerate(stream) if isinstance(b, Heading) and b.level == 1), None)
-    if h1 is not None and all(_trivial(b) for b in stream[:h1]):
-        title = stream[h1].text
-        stream = stream[h1 + 1:]
+    before: list = []
+    h1s = [i for i, b in enumerate(stream) if isinstance(b, Heading) and b.level == 1]
+    if h1s and (len(h1s) == 1 or h1s[0] == 0):
+        title = stream[h1s[0]].text
+        before, stream = stream[:h1s[0]], stream[h1s[0] + 1:]  # text above the title stays, as overview
     else:
         t = page.find(".//title")
         title = fold(t.text_content()) if t is not None and t.text_content().strip() else None
@@ -53,30 +54,27 @@ def read_html(text: str) -> Document:
     if title:
         candidates = []
         for b in stream:
-            if not isinstance(b, (Paragraph, _Time)):
+            if not isinstance(b, Paragraph):
                 break
-            candidates.append(b.text.split("\n") if isinstance(b, Paragraph) else [b.text])
+            candidates.append(b.text.split("\n"))
         n = header_count(candidates, cautious=False)
         header = read_header([line for lines in candidates[:n] for line in lines])
         times = [b for b in stream[:n] if isinstance(b, _Time) and b.date]
         if header.date is None and times:
             header.date, header.date_text = times[0].date, times[0].text
         stream = stream[n:]
+    stream = before + stream
     header.issuer = header.issuer or meta_author
-    blocks = [b if not isinstance(b, _Time) else Paragraph([Span(b.text)]) for b in stream]
+    blocks = [Paragraph(b.spans) if isinstance(b, _Time) else b for b in stream]
     return assemble(title, header, blocks, "HTML", url=url)
 
 
 class _Time(Paragraph):
-    """A paragraph that is only a ``<time>``: its ``datetime`` is the date even if the words are not."""
+    """A paragraph holding one ``<time datetime>``: under the title, that is the date whatever the words say."""
 
     def __init__(self, spans, date):
         super().__init__(spans)
         self.date = date
-
-
-def _trivial(b) -> bool:
-    return isinstance(b, Paragraph) and not b.text.strip()
 
 
 def _strip(page) -> None:
@@ -171,7 +169,7 @@ def _walk(el, out: list) -> None:
         pending.append(Span(_ws(el.text)))
     for child in el:
         tag = _tag(child)
-        if tag in _BLOCKS and tag not in ("span", "font"):
+        if tag in _BLOCKS:
             flush()
             _block(child, tag, out)
         else:
@@ -187,7 +185,7 @@ def _block(el, tag: str, out: list) -> None:
         if text:
             out.append(Heading(int(tag[1]), text))
     elif tag in ("p", "dt", "dd", "figcaption", "summary", "caption", "legend"):
-        if any(_tag(c) in _BLOCKS - {"span", "font"} for c in el):
+        if any(_tag(c) in _BLOCKS for c in el):
             _walk(el, out)  # a paragraph holding blocks (invalid, but pages do it)
             return
         spans = tidy_spans(_spans(el, inner=True))
@@ -245,7 +243,7 @@ def _item(li, level: int, out: list[ListItem], ordered: bool) -> None:
         tag = _tag(child)
         if tag in ("ul", "ol"):
             nested.append(child)
-        elif tag in _BLOCKS and tag not in ("span", "font"):
+        elif tag in _BLOCKS:
             inner: list = []
             _block(child, tag, inner)
             for b in inner:
@@ -311,7 +309,7 @@ def _spans(el, bold=False, italic=False, href=None, inner=False) -> list[Span]:
             href = el.get("href").strip()
     out = [Span(_ws(el.text), bold, italic, href)] if el.text else []
     for child in el:
-        apart = _tag(child) in _BLOCKS and _tag(child) not in ("span", "font")
+        apart = _tag(child) in _BLOCKS
         if apart:  # a block inside inline text (a table in a cell): keep its words apart
             out.append(Span(" ", bold, italic, href))
         out.extend(_spans(child, bold, italic, href))

@@ -120,7 +120,12 @@ def _formatted(spans: list[Span], formatting: bool) -> str:
                 body = f"[{body}](<{href}>)"
             pieces.append(lead + body + trail)
         parts.append("\\\n".join(pieces))
-    return "".join(parts)
+    return _defuse("".join(parts))
+
+
+def _defuse(markdown: str) -> str:
+    """No template syntax where two pieces meet ("{" ending one, "{" or "%" starting the next)."""
+    return re.sub(r"\{(?=[{%])", "{\\\\", markdown)
 
 
 class _Checker:
