@@ -36,9 +36,10 @@ def _in_repo(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def source_sentences() -> list[str]:
-    """Every sentence of the fact sheet, and every line that is not prose (headings, list entries)."""
-    text = SOURCE.read_text(encoding="utf-8")
+def source_sentences(source: Path = SOURCE) -> list[str]:
+    """Every sentence of the fact sheet (or of another plain-text document), and every line that is not prose
+    (headings, list entries)."""
+    text = source.read_text(encoding="utf-8")
     out = []
     for para in (p.strip() for p in text.split("\n\n")):
         if not para:

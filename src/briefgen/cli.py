@@ -173,6 +173,48 @@ def check(briefing: Optional[str] = BriefingArg,
     typer.echo(f"ok: {chosen.id}: {len(chosen.sections)} sections, style '{theme.name}'")
 
 
+WriteDir = typer.Option(Path("content"), "--content-dir", help="Where the briefing folder is written.")
+
+
+@app.command("new")
+def new_cmd(briefing_id: str = typer.Argument(..., metavar="ID", help="The new briefing's id (its folder name).",
+                                              show_default=False),
+            content_dir: Path = WriteDir):
+    """Start a briefing: a sample folder that shows every feature once, ready to build."""
+    from .scaffold import new_briefing
+
+    try:
+        folder = new_briefing(briefing_id, content_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(f"wrote {folder}: replace the sample text, then 'briefgen build {_ref(folder, content_dir)}'")
+
+
+@app.command("import")
+def import_cmd(file: Path = typer.Argument(..., metavar="FILE", help="A .txt, .md, .html or .docx document.",
+                                           show_default=False),
+               briefing_id: Optional[str] = typer.Option(None, "--id", metavar="ID",
+                                                         help="The briefing's id [default: made from the title]."),
+               force: bool = typer.Option(False, "--force", help="Replace an existing briefing folder of that id."),
+               content_dir: Path = WriteDir):
+    """Turn a document (plain text, Markdown, HTML, Word) into a briefing folder."""
+    from .importing import import_document
+
+    try:
+        folder = import_document(file, briefing_id, force=force, content_dir=content_dir)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(f"wrote {folder}: check the key points, add facts and charts, then "
+               f"'briefgen build {_ref(folder, content_dir)}'")
+
+
+def _ref(folder: Path, content_dir: Path) -> str:
+    """How to name a briefing folder on the command line: its id, plus --content-dir when that is not the default."""
+    return folder.name if content_dir == Path("content") else f"{folder.name} --content-dir {content_dir}"
+
+
 def main() -> None:
     """The ``briefgen`` command: run the app, then leave without tearing the interpreter down.
 
