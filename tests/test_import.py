@@ -185,7 +185,7 @@ def pdf_body_text(pdf: Path) -> str:
     """The text inside the page frame of every page (running header and footer left out)."""
     import pdfplumber
 
-    from briefgen.theme import load_theme
+    from briefgen.load.style import load_theme
 
     m = load_theme("formal").margins
     parts = []

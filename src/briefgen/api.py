@@ -233,3 +233,18 @@ def section_report(briefing: str | Path | None = None, content_dir: Path | None 
     from .report import section_report as report
 
     return report(briefing, content_dir)
+
+
+def new_briefing(briefing_id: str, content_dir: Path | None = None) -> Path:
+    """Write a starter briefing folder that shows every feature once (see :mod:`briefgen.scaffold`)."""
+    from .scaffold import new_briefing as write
+
+    return write(briefing_id, content_dir)
+
+
+def import_document(file: str | Path, briefing_id: str | None = None, *, force: bool = False,
+                    content_dir: Path | None = None) -> Path:
+    """Turn a .txt, .md, .html or .docx document into a briefing folder (see :mod:`briefgen.importing`)."""
+    from .importing import import_document as run
+
+    return run(file, briefing_id, force=force, content_dir=content_dir)

@@ -181,10 +181,10 @@ def new_cmd(briefing_id: str = typer.Argument(..., metavar="ID", help="The new b
                                               show_default=False),
             content_dir: Path = WriteDir):
     """Start a briefing: a sample folder that shows every feature once, ready to build."""
-    from .scaffold import new_briefing
+    from . import api
 
     try:
-        folder = new_briefing(briefing_id, content_dir)
+        folder = api.new_briefing(briefing_id, content_dir)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
@@ -199,10 +199,10 @@ def import_cmd(file: Path = typer.Argument(..., metavar="FILE", help="A .txt, .m
                force: bool = typer.Option(False, "--force", help="Replace an existing briefing folder of that id."),
                content_dir: Path = WriteDir):
     """Turn a document (plain text, Markdown, HTML, Word) into a briefing folder."""
-    from .importing import import_document
+    from . import api
 
     try:
-        folder = import_document(file, briefing_id, force=force, content_dir=content_dir)
+        folder = api.import_document(file, briefing_id, force=force, content_dir=content_dir)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return

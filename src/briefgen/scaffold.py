@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Problem, UsageError
-from .locate import DEFAULT_CONTENT_DIR
-from .schemas import ID_RE
+from .load.locate import DEFAULT_CONTENT_DIR
+from .load.schema import ID_RE
 
 BRIEFING_YAML = """\
 # A new briefgen briefing. Everything here is SAMPLE TEXT about an invented

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 from ..errors import ContentError, Problem, UsageError
-from ..locate import DEFAULT_CONTENT_DIR
-from ..schemas import ID_RE
+from ..load.locate import DEFAULT_CONTENT_DIR
+from ..load.schema import ID_RE
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
            ".htm": "html", ".xhtml": "html", ".docx": "docx"}

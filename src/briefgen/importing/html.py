@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .document import (Block, Document, Header, Heading, ListBlock, ListItem, Paragraph, Span, Table, assemble,
+from .document import (Document, Header, Heading, ListBlock, ListItem, Paragraph, Span, Table, assemble,
                        fold, header_count, read_header, text_of, tidy_spans)
 
 # never the document's text

@@ -132,7 +132,7 @@ class _Checker:
     """Reads Markdown back with briefgen's own converter, to confirm it gives the intended words."""
 
     def __init__(self):
-        from ..markdown import MarkdownConverter
+        from ..load.markdown import MarkdownConverter
 
         self.make = lambda: MarkdownConverter(Path("imported.md"), Path("."), Path("."))
 
@@ -338,7 +338,7 @@ def write_briefing(doc: Document, target: Path, *, source_name: str, force: bool
 
 def _verify(root: Path, expected: dict) -> None:
     """Load the written folder as briefgen will and confirm it says what the document says."""
-    from ..content import load_briefing
+    from ..load.briefing import load_briefing
     from ..model import plain, section_texts
 
     briefing = load_briefing(root)
