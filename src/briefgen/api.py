@@ -64,6 +64,9 @@ def read_inputs(briefing: str | Path | None, style: str | Path | None,
     return _cached(key) or _read_fresh(briefing, style, content_dir, key)
 
 
+_INPUTS = tuple[Briefing, Theme]  # what a read produces, and the type its cache entries are decoded into
+
+
 def _cache_key(briefing, style, content_dir) -> tuple | None:
     try:
         folder = find_briefing(briefing, content_dir).resolve()
@@ -78,8 +81,8 @@ def _cached(key: tuple | None) -> tuple[Briefing, Theme] | None:
         return None
     from . import cache
 
-    with _collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
-        return cache.load("inputs", key)
+    with _collector_paused():  # decoding builds a large tree of objects that cannot be garbage yet
+        return cache.load("inputs", key, _INPUTS)
 
 
 def _chosen_fresh(briefing, style, content_dir, key, selection) -> tuple[Briefing, Theme]:
@@ -110,7 +113,7 @@ def _read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefi
     if problems:
         raise (StyleError if theme is None and full is not None else ContentError)(problems)
     if key is not None:
-        cache.store("inputs", key, (full, theme), _inputs_of(Path(key[0]), theme), started)
+        cache.store("inputs", key, (full, theme), _INPUTS, _inputs_of(Path(key[0]), theme), started)
     return full, theme
 
 
