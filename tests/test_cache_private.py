@@ -127,6 +127,7 @@ def test_an_entry_copied_over_another_key_is_a_miss(briefing, tmp_path, monkeypa
 
 def test_folders_are_made_private_and_entries_are_0600(briefing, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "deeper" / "cache"))
+    fonts.forget_metrics()
     old = os.umask(0)  # the most permissive umask: the cache must not follow it
     try:
         api.build(briefing, output_dir=tmp_path / "out")
@@ -194,15 +195,18 @@ def _owned_by(st: os.stat_result, uid: int) -> os.stat_result:
     return os.stat_result(fields)
 
 
-def test_a_folder_of_ones_own_that_others_can_only_read_is_made_private(briefing, tmp_path, capsys):
-    """Folders made before folders were made private followed the umask (0755): they are kept, made 0700."""
+def test_folders_of_ones_own_that_others_can_only_read_are_used(briefing, tmp_path, capsys):
+    """Folders made before folders were made private followed the umask (0755): they are kept, and the folders
+    of entries made 0700; the cache folder itself is left alone (it may be one that holds other things)."""
     root = Path(os.environ["BRIEFGEN_CACHE_DIR"])
     (root / "inputs").mkdir(parents=True)
     os.chmod(root, 0o755)
     os.chmod(root / "inputs", 0o755)
+    fonts.forget_metrics()  # so that this build stores font metrics too, whatever ran before it
     api.build(briefing, format="pdf", output_dir=tmp_path / "a")
     assert stat.S_IMODE((root / "inputs").stat().st_mode) == 0o700
-    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE((root / "fonts").stat().st_mode) == 0o700
+    assert stat.S_IMODE(root.stat().st_mode) == 0o755
     assert list((root / "inputs").iterdir())
     assert "note:" not in capsys.readouterr().err
 

@@ -158,19 +158,20 @@ def _folder(kind: str, create: bool) -> Path | None:
     root = directory()
     if root is None:
         return None
-    for folder in (root, root / kind):
-        if not _private(folder, create):
-            return None
-    return root / kind
+    if _private(root, create, tighten=False) and _private(root / kind, create, tighten=True):
+        return root / kind
+    return None
 
 
-def _private(folder: Path, create: bool) -> bool:
+def _private(folder: Path, create: bool, tighten: bool) -> bool:
     """Whether ``folder`` is this user's and nobody else may write in it; a missing one is made 0700.
 
     Whoever can write in a cache folder chooses what a build draws, so a folder
     owned by another user or writable by group or others is not used, with one
-    note on stderr. A folder of this user's that others can only read (made
-    before folders were made private) is made private first.
+    note on stderr. With ``tighten``, a folder of this user's that others can
+    only read (a folder of entries made before folders were made private) is
+    made private; the cache folder itself is left as it is, since
+    BRIEFGEN_CACHE_DIR may name a folder that holds other things too.
     """
     try:
         st = os.stat(folder)
@@ -205,7 +206,7 @@ def _private(folder: Path, create: bool) -> bool:
             print(f"note: cache folder {folder} is not private ({', '.join(problems)}); not using it",
                   file=sys.stderr)
         return False
-    if mode & 0o077:
+    if tighten and mode & 0o077:
         try:
             os.chmod(folder, mode & 0o700)
         except OSError:
