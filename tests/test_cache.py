@@ -50,7 +50,7 @@ def _no_reading(monkeypatch):
 
 
 def _entries(kind: str = "inputs") -> list[Path]:
-    return sorted((Path(os.environ["BRIEFGEN_CACHE_DIR"]) / kind).glob("*.pickle"))
+    return sorted((Path(os.environ["BRIEFGEN_CACHE_DIR"]) / kind).glob("*" + cache.SUFFIX))
 
 
 def test_a_second_build_comes_from_the_cache_with_identical_bytes(setup, tmp_path, monkeypatch):
@@ -136,10 +136,10 @@ def test_damaged_entries_are_read_around_and_replaced(setup, tmp_path):
     damaged = _entries() + _entries("fonts")
     assert damaged
     for entry in damaged:
-        entry.write_bytes(b"not a pickle")
+        entry.write_bytes(b"not an entry")
     result = api.build(setup, output_dir=tmp_path / "b")
     assert len(result.files) == 2
-    assert all(e.read_bytes() != b"not a pickle" for e in _entries())
+    assert all(e.read_bytes() != b"not an entry" for e in _entries())
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_time(setup, tmp_path, monkeypatch):
@@ -215,18 +215,18 @@ def test_old_entries_are_dropped_by_count_and_size(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
     def store(key, value, age):
-        cache.store("test", key, value, [], 0)
+        cache.store("test", key, value, str)
         then = time.time() - age  # entries written in one clock tick would otherwise tie
         os.utime(cache._entry("test", key), (then, then))
 
     for i in range(5):
         store(i, "x" * 10, 100 - i)
-    assert sorted(cache.load("test", i) for i in range(5) if cache.load("test", i)) == ["x" * 10] * 3
-    assert cache.load("test", 4) == "x" * 10  # the newest stay
+    assert sorted(cache.load("test", i, str) for i in range(5) if cache.load("test", i, str)) == ["x" * 10] * 3
+    assert cache.load("test", 4, str) == "x" * 10  # the newest stay
     monkeypatch.setattr(cache, "MAX_BYTES", 1000)
     store("big", "y" * 5000, 0)
-    assert cache.load("test", "big") == "y" * 5000  # the newest is kept whatever its size
-    assert cache.load("test", 4) is None
+    assert cache.load("test", "big", str) == "y" * 5000  # the newest is kept whatever its size
+    assert cache.load("test", 4, str) is None
 
 
 def test_a_pipe_in_the_briefing_folder_is_not_opened(setup, tmp_path):

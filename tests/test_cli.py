@@ -102,8 +102,16 @@ def test_python_dash_m_runs_the_cli():
     import sys
 
     res = subprocess.run([sys.executable, "-m", "briefgen", "--help"], capture_output=True, text=True,
-                         env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"})
+                         env=_bare_env(None))
     assert res.returncode == 0 and "build" in res.stdout
+
+
+def _bare_env(root) -> dict[str, str]:
+    """A bare environment for a child process, with the tests' cache folder (conftest.py), never the user's."""
+    import os
+
+    return {"PYTHONPATH": str(root / "src") if root else "src", "PATH": "/usr/bin:/bin",
+            "BRIEFGEN_CACHE_DIR": os.environ["BRIEFGEN_CACHE_DIR"]}
 
 
 def _content_with(tmp_path, names, broken=()):
@@ -151,7 +159,7 @@ def test_help_sections_and_check_import_neither_renderer():
             "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
             "print(sorted(m for m in ('reportlab', 'pptx') if m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                         env=_bare_env(ROOT))
     assert res.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -165,7 +173,7 @@ def test_a_one_format_build_imports_only_its_renderer(tmp_path, fmt, absent):
     code = (f"import sys, briefgen\nbriefgen.build(format='{fmt}', output_dir=r'{tmp_path}')\n"
             f"print('{absent}' in sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                         env=_bare_env(ROOT))
     assert res.stdout.strip() == "False", res.stderr
 
 

@@ -2,13 +2,19 @@
 
 A case that should fail must exit 1 with one-line errors naming the problem and
 write nothing; a case that should pass must put its text, literally, into both
-the PDF and the deck.
+the PDF and the deck. A case marked ``isolated`` (the memory bombs) runs in a
+process of its own whose address space is limited, so a regression fails the
+test instead of taking the machine's memory, and its peak memory must stay small.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import resource
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pypdf
@@ -21,6 +27,31 @@ from briefgen.cli import app
 
 CORPUS = Path(__file__).parent / "hostile"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.yaml").is_file())
+ROOT = Path(__file__).resolve().parents[1]
+ADDRESS_SPACE = 1536 << 20  # an isolated case's whole process, libraries included
+PEAK_RSS = 256 << 20  # what an isolated case may use at most: a build's own needs, nothing for the bomb
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def _build_isolated(case: str, out: Path) -> tuple[int, str, int]:
+    """Exit status, output and peak resident memory (bytes) of ``briefgen build`` on a case, in its own process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(CORPUS / case), "--output", str(out),
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            cwd=ROOT, preexec_fn=_limit_memory)
+    guard = threading.Timer(120, proc.kill)
+    guard.start()
+    try:
+        output = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)  # the usage includes the processes the build forked and reaped
+    finally:
+        guard.cancel()
+        proc.stdout.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, output, usage.ru_maxrss * 1024
 
 
 def _pdf_text(path: Path) -> str:
@@ -47,14 +78,19 @@ def test_the_corpus_is_there():
 def test_hostile_case(case, tmp_path):
     expect = yaml.safe_load((CORPUS / case / "expect.yaml").read_text(encoding="utf-8"))
     out = tmp_path / "out"
-    res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), "--quiet"])
-    assert "Traceback" not in res.output
-    assert res.exit_code == expect["exit"], res.output
+    if expect.get("isolated"):
+        exit_code, output, peak = _build_isolated(case, out)
+        assert peak < PEAK_RSS, f"peak memory {peak >> 20} MiB"
+    else:
+        res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), "--quiet"])
+        exit_code, output = res.exit_code, res.output
+    assert "Traceback" not in output
+    assert exit_code == expect["exit"], output
     if expect["exit"]:
-        lines = res.output.strip().splitlines()
-        assert lines and all(line.startswith("error: ") for line in lines), res.output
-        assert all("internal error" not in line for line in lines), res.output
-        assert any(expect["message"] in line for line in lines), res.output
+        lines = output.strip().splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines), output
+        assert all("internal error" not in line for line in lines), output
+        assert any(expect["message"] in line and expect.get("where", "") in line for line in lines), output
         assert not out.exists() or not any(out.iterdir())
     else:
         files = {p.suffix: p for p in out.iterdir()}

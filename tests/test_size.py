@@ -6,6 +6,7 @@ guards against hangs; speed itself is measured by benchmarks/run.py, not here.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,9 @@ import pytest
 from conftest import ROOT
 
 HANG_GUARD = 240  # seconds; every case takes a fraction of this on a 2-core machine
+# a bare environment, but the tests' own cache folder (conftest.py): never the user's ~/.cache/briefgen
+_ENV = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin",
+        "BRIEFGEN_CACHE_DIR": os.environ["BRIEFGEN_CACHE_DIR"]}
 
 
 def _briefing(root: Path, sections: dict[str, str], meta_extra: str = "") -> Path:
@@ -51,7 +55,7 @@ def test_large_input_renders_without_hanging(name, tmp_path):
     root = _briefing(tmp_path / "big", CASES[name]())
     res = subprocess.run([sys.executable, "-m", "briefgen", "build", str(root), "-o", str(tmp_path / "out"), "-q"],
                          capture_output=True, text=True, timeout=HANG_GUARD, cwd=ROOT,
-                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                         env=_ENV)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "out" / "big.pdf").stat().st_size > 1000
     assert (tmp_path / "out" / "big.pptx").stat().st_size > 1000
@@ -62,6 +66,6 @@ def test_deep_nesting_fails_cleanly(tmp_path):
     root = _briefing(tmp_path / "deep", {"a": "---\ntitle: Deep\n---\n" + nest + ">" * 100 + " quote\n"})
     res = subprocess.run([sys.executable, "-m", "briefgen", "build", str(root), "-o", str(tmp_path / "out")],
                          capture_output=True, text=True, timeout=HANG_GUARD, cwd=ROOT,
-                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                         env=_ENV)
     assert res.returncode == 1
     assert res.stderr.startswith("error: ") and "nested more than" in res.stderr and "Traceback" not in res.stderr

@@ -14,6 +14,14 @@ when every input that went into it is unchanged:
   the libraries that read inputs (PyYAML, markdown-it-py, Jinja2, msgspec,
   pydantic, Pillow, fontTools) and the Python version.
 
+Entries hold data, never code: each is MessagePack, decoded by msgspec into the
+type the caller names (the model's frozen dataclasses, the Theme, font metrics),
+so what comes out of the cache can only ever be values of those types. An entry
+that is damaged, of another version, filed under another key or not of the
+declared type is a miss. Folders are created private (0700) and entries 0600; a
+folder that another user owns or that others may write to is not used (one note
+on stderr), since whoever can write there could choose what a build draws.
+
 Only successful reads are stored, so every error is always found afresh. The
 cache lives in ``$BRIEFGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/briefgen``, else
 ``~/.cache/briefgen``; ``BRIEFGEN_NO_CACHE=1`` (or ``briefgen build --no-cache``)
@@ -25,24 +33,36 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
+import datetime as dt
+import functools
 import hashlib
 import importlib.util
+import operator
 import os
-import pickle
 import stat
 import sys
 import tempfile
-from pathlib import Path
+import time
+import types
+import typing
+from pathlib import Path, PurePath
 from typing import Any
 
-FORMAT = "briefgen-cache-1"
+import msgspec
+import msgspec.structs
+
+FORMAT = "briefgen-cache-2"  # 2: MessagePack of declared types in private folders (1 was pickle)
+SUFFIX = ".msgpack"
 HASH_LIMIT = 1 << 20  # files up to this size are hashed; larger ones are known by size and time
 MAX_ENTRIES = 64  # per kind; the least recently written go first
 MAX_BYTES = 256 << 20  # per kind; the newest entry is kept whatever its size
 RACY_NS = 2_000_000_000  # inputs changed this close to a read are not trusted to be settled
 MAX_FILES = 5000  # a folder with more entries than this is not worth fingerprinting on every build
+STALE_TMP_SECONDS = 600  # a temporary file this old was left by a build that was killed while storing
 _LIBRARIES = ("yaml", "markdown_it", "jinja2", "msgspec", "pydantic", "pydantic_core", "PIL", "fontTools")
 _code_stamp: str | None = None
+_noted: set[str] = set()  # folders already reported as not private by this process
 
 
 _off: contextvars.ContextVar[bool] = contextvars.ContextVar("briefgen_cache_off", default=False)
@@ -60,7 +80,7 @@ def switched_off(off: bool = True):
 
 
 def directory() -> Path | None:
-    """The cache folder, or None when caching is off."""
+    """The cache folder, or None when caching is off (it may not exist yet, nor be usable: see _folder)."""
     if _off.get() or os.environ.get("BRIEFGEN_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("BRIEFGEN_CACHE_DIR")
@@ -146,32 +166,300 @@ def code_stamp() -> str:
     return _code_stamp
 
 
-def _entry(kind: str, key: Any) -> Path | None:
+# ---------------------------------------------------------------- where entries live
+
+
+def _folder(kind: str, create: bool) -> Path | None:
+    """The folder of one kind of entry, when it is private to this user; None means no cache this time."""
     root = directory()
     if root is None:
         return None
-    digest = hashlib.blake2b(repr((code_stamp(), key)).encode(), digest_size=20).hexdigest()
-    return root / kind / f"{digest}.pickle"
+    if _private(root, create, tighten=False) and _private(root / kind, create, tighten=True):
+        return root / kind
+    return None
 
 
-def load(kind: str, key: Any) -> Any | None:
+def _private(folder: Path, create: bool, tighten: bool) -> bool:
+    """Whether ``folder`` is this user's and nobody else may write in it; a missing one is made 0700.
+
+    Whoever can write in a cache folder chooses what a build draws, so a folder
+    owned by another user or writable by group or others is not used, with one
+    note on stderr. With ``tighten``, a folder of this user's that others can
+    only read (a folder of entries made before folders were made private) is
+    made private; the cache folder itself is left as it is, since
+    BRIEFGEN_CACHE_DIR may name a folder that holds other things too.
+    """
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
+        if not create:
+            return False
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(folder, 0o700)
+        except FileExistsError:  # another build made it at the same moment: checked below like any other
+            pass
+        except OSError:
+            return False
+        try:
+            st = os.stat(folder)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    mode = stat.S_IMODE(st.st_mode)
+    problems = []
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and st.st_uid != getuid():
+        problems.append(f"owner uid {st.st_uid}")
+    if mode & 0o022:
+        problems.append(f"mode {mode:04o}")
+    if problems:
+        if str(folder) not in _noted:
+            _noted.add(str(folder))
+            print(f"note: cache folder {folder} is not private ({', '.join(problems)}); not using it",
+                  file=sys.stderr)
+        return False
+    if tighten and mode & 0o077:
+        try:
+            os.chmod(folder, mode & 0o700)
+        except OSError:
+            return False
+    return True
+
+
+def _name(kind: str, key: Any) -> str:
+    """The file name of an entry: changes with the key and with the code that reads inputs."""
+    return hashlib.blake2b(repr((code_stamp(), kind, key)).encode(), digest_size=20).hexdigest()
+
+
+def _entry(kind: str, key: Any) -> Path | None:
+    """Where the entry for ``key`` is (or would be) kept; None when caching is off."""
+    root = directory()
+    return None if root is None else root / kind / (_name(kind, key) + SUFFIX)
+
+
+# ---------------------------------------------------------------- what entries hold
+
+
+class _Entry(msgspec.Struct, array_like=True, frozen=True):
+    """One cache file: checked in full before ``value`` is decoded into the caller's type."""
+
+    format: str  # FORMAT of the code that wrote it
+    name: str  # the name it was filed under, so a file copied over another entry is a miss
+    inputs: list[tuple[str, str, bytes]]  # (path, fingerprint mode, digest of the fingerprint when stored)
+    value: msgspec.Raw
+
+
+_ENTRY_DECODER = msgspec.msgpack.Decoder(_Entry)
+_ENTRY_ENCODER = msgspec.msgpack.Encoder()
+
+
+def _enc_hook(value: Any) -> Any:
+    if isinstance(value, PurePath):
+        return str(value)
+    raise NotImplementedError(f"the cache cannot hold a {type(value).__name__}")
+
+
+def _dec_hook(type_: type, obj: Any) -> Any:
+    if issubclass(type_, PurePath) and isinstance(obj, str):
+        return type_(obj)
+    raise ValueError(f"expected a {type_.__name__}")
+
+
+_PLAIN = (str, int, bool, bytes, type(None))
+
+
+class _Codec:
+    """How values of one declared type are written to an entry and read back.
+
+    msgspec reads dataclasses itself but cannot tell several apart in one union
+    (the model's Block is seven), so every dataclass travels as a msgspec Struct
+    made from its fields and tagged with its name: ``[tag, field, ...]``. The
+    decoder checks each field against its declared type, then the structs are
+    turned back into the dataclasses. Paths go through the hooks.
+    """
+
+    def __init__(self, type_: Any):
+        self._made: dict[type, tuple] = {}
+        self._tags: set[str] = set()
+        wire, self._out, self._in = self._plan(type_)
+        self._encoder = msgspec.msgpack.Encoder(enc_hook=_enc_hook)
+        # built last: msgspec reads the structs' field types now, once every one of them is known
+        self._decoder = msgspec.msgpack.Decoder(type=wire, dec_hook=_dec_hook)
+
+    def encode(self, value: Any) -> bytes:
+        return self._encoder.encode(self._out(value) if self._out else value)
+
+    def decode(self, data: bytes | msgspec.Raw) -> Any:
+        wire = self._decoder.decode(data)
+        return self._in(wire) if self._in else wire
+
+    def _plan(self, tp: Any) -> tuple[Any, Any, Any]:
+        """(type on the wire, conversion out, conversion back); a conversion of None leaves values as they are."""
+        if tp is float:
+            return int | float, None, None  # an int kept where a float is declared comes back an int, as it was
+        if tp in _PLAIN or tp in (dt.date, dt.datetime):
+            return tp, None, None
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is typing.Literal:
+            return tp, None, None
+        if origin in (typing.Union, types.UnionType):
+            return self._union(tp, args)
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            wire, out, back = self._plan(args[0])
+            return tuple[wire, ...], _each(tuple, out), _each(tuple, back)
+        if origin is tuple:
+            plans = [self._plan(a) for a in args]
+            return tuple[tuple(p[0] for p in plans)], _fixed(p[1] for p in plans), _fixed(p[2] for p in plans)
+        if origin is list and len(args) == 1:
+            wire, out, back = self._plan(args[0])
+            return list[wire], _each(list, out), _each(list, back)
+        if origin is dict and len(args) == 2:
+            kw, kout, kback = self._plan(args[0])
+            vw, vout, vback = self._plan(args[1])
+            if kout or kback:
+                raise TypeError(f"the cache cannot hold {tp!r}: keys must be plain values")
+            return dict[kw, vw], _values(vout), _values(vback)
+        if isinstance(tp, type):
+            if dataclasses.is_dataclass(tp):
+                return self._dataclass(tp)
+            if issubclass(tp, (PurePath, types.SimpleNamespace)):
+                return tp, None, None
+        raise TypeError(f"the cache cannot hold {tp!r}")
+
+    def _union(self, tp: Any, args: tuple) -> tuple[Any, Any, Any]:
+        plans = [self._plan(a) for a in args]
+        wire = typing.Union[tuple(p[0] for p in plans)]
+        if not any(p[1] or p[2] for p in plans):
+            return wire, None, None
+        # a member that needs converting is told apart by its class: a dataclass by its own, the wire struct
+        # standing for it by that struct's; containers by tuple, list or dict
+        outs: dict[type, Any] = {}
+        backs: dict[type, Any] = {}
+        for member, (w, out, back) in zip(args, plans):
+            if not (out or back):
+                continue
+            out_class = member if dataclasses.is_dataclass(member) else typing.get_origin(member)
+            back_class = w if dataclasses.is_dataclass(member) else typing.get_origin(member)
+            if out_class in outs or back_class in backs:
+                raise TypeError(f"the cache cannot hold {tp!r}: two members look alike")
+            outs[out_class], backs[back_class] = out, back
+
+        def out(value, outs=outs):
+            convert = outs.get(type(value))
+            return convert(value) if convert else value
+
+        def back(value, backs=backs):
+            convert = backs.get(type(value))
+            return convert(value) if convert else value
+
+        return wire, out, back
+
+    def _dataclass(self, cls: type) -> tuple[Any, Any, Any]:
+        if cls in self._made:
+            return self._made[cls]
+        fields = dataclasses.fields(cls)
+        if not all(f.init for f in fields):
+            raise TypeError(f"the cache cannot hold {cls.__name__}: a field is not set by its constructor")
+        names = [f.name for f in fields]
+        tag = cls.__name__ if cls.__name__ not in self._tags else f"{cls.__module__}.{cls.__qualname__}"
+        self._tags.add(tag)
+        struct = msgspec.defstruct(f"Wire{cls.__name__}", [(n, Any) for n in names], tag=tag, tag_field="@",
+                                   array_like=True)
+        outs: list = []
+        backs: list = []
+        get = operator.attrgetter(*names) if len(names) > 1 else (lambda v, n=names[0]: (getattr(v, n),))
+        astuple = msgspec.structs.astuple
+
+        def out(value):
+            if type(value) is not cls:
+                raise TypeError(f"a {type(value).__name__} where a {cls.__name__} was declared")
+            return struct(*[f(v) if f else v for f, v in zip(outs, get(value))])
+
+        def back(wire):
+            return cls(*[f(v) if f else v for f, v in zip(backs, astuple(wire))])
+
+        self._made[cls] = (struct, out, back)  # before the fields: a field may lead back here (a list holds blocks)
+        hints = typing.get_type_hints(cls)
+        for n in names:
+            wire, f_out, f_back = self._plan(hints[n])
+            struct.__annotations__[n] = wire  # msgspec reads it when the decoder is built
+            outs.append(f_out)
+            backs.append(f_back)
+        return self._made[cls]
+
+
+def _each(kind: type, convert):
+    return None if convert is None else (lambda values: kind(map(convert, values)))
+
+
+def _fixed(converts):
+    converts = list(converts)
+    if not any(converts):
+        return None
+    return lambda values: tuple(f(v) if f else v for f, v in zip(converts, values))
+
+
+def _values(convert):
+    return None if convert is None else (lambda mapping: {k: convert(v) for k, v in mapping.items()})
+
+
+@functools.cache
+def _codec(type_: Any) -> _Codec:
+    return _Codec(type_)
+
+
+# ---------------------------------------------------------------- reading and writing entries
+
+
+def load(kind: str, key: Any, type_: Any) -> Any | None:
     """The value stored under ``key`` if its inputs are unchanged, else None.
 
-    A value is stored with the fingerprints of its inputs; each is taken again
-    and compared before the value is used.
+    ``type_`` is the Python type the value was stored as; the entry is decoded
+    into it and into nothing else. A value is stored with the fingerprints of
+    its inputs; each is taken again and compared before the value is used.
     """
-    path = _entry(kind, key)
-    if path is None:
+    folder = _folder(kind, create=False)
+    if folder is None:
+        return None
+    name = _name(kind, key)
+    try:
+        data = _read(folder / (name + SUFFIX))
+        if data is None:
+            return None
+        entry = _ENTRY_DECODER.decode(data)
+        if entry.format != FORMAT or entry.name != name:
+            return None
+        for where, mode, seen in entry.inputs:
+            if _digest(fingerprint(Path(where), mode)) != seen:
+                return None
+        return _codec(type_).decode(entry.value)
+    except (OSError, ValueError, TypeError, RecursionError, msgspec.MsgspecError):
+        return None  # damaged, of another version, or not of the declared type: read the inputs instead
+
+
+def _read(path: Path) -> bytes | None:
+    """An entry's bytes, if it is a regular file of this user's that nobody else may write; else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
         return None
     try:
-        with open(path, "rb") as f:
-            inputs, value = pickle.load(f)
-        for where, mode, seen in inputs:
-            if fingerprint(Path(where), mode) != seen:
-                return None
-        return value
-    except Exception:  # noqa: BLE001 - missing, damaged or from another version: read the inputs instead
-        return None
+        st = os.fstat(fd)
+        getuid = getattr(os, "getuid", None)
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022 or (getuid is not None and st.st_uid != getuid()):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    finally:
+        os.close(fd)
+
+
+def _digest(seen: tuple | None) -> bytes:
+    return hashlib.blake2b(repr(seen).encode(), digest_size=16).digest()
 
 
 def _newest(seen: tuple) -> int:
@@ -183,48 +471,65 @@ def _newest(seen: tuple) -> int:
     return 0
 
 
-def store(kind: str, key: Any, value: Any, inputs: list[tuple[Path, str]], started_ns: int) -> None:
-    """Keep ``value`` under ``key`` with the fingerprints of ``inputs`` (path, mode: see fingerprint).
+def store(kind: str, key: Any, value: Any, type_: Any, inputs: list[tuple[Path, str]] = (),
+          started_ns: int = 0) -> None:
+    """Keep ``value``, of type ``type_``, under ``key`` with the fingerprints of ``inputs`` (path, mode).
 
     ``started_ns`` is when reading the inputs began. Nothing is stored if any
     input was modified less than two seconds before that: a file written while
     it was being read could otherwise be remembered with its new fingerprint but
-    its old content (the "racy file" rule version control systems use).
+    its old content (the "racy file" rule version control systems use). Nor is
+    a value that would not read back equal to itself.
     """
-    path = _entry(kind, key)
-    if path is None:
+    folder = _folder(kind, create=True)
+    if folder is None:
         return
+    name = _name(kind, key)
     try:
         prints = []
         for where, mode in inputs:
             seen = fingerprint(where, mode)
             if seen is None or _newest(seen) >= started_ns - RACY_NS:
                 return
-            prints.append((str(where), mode, seen))
-        data = pickle.dumps((prints, value), protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        _prune(path.parent)
-    except Exception:  # noqa: BLE001 - a read-only or full disk only costs speed
+            prints.append((str(where), mode, _digest(seen)))
+        codec = _codec(type_)
+        body = codec.encode(value)
+        if codec.decode(body) != value:
+            return
+        _write(folder, name + SUFFIX, _ENTRY_ENCODER.encode(_Entry(FORMAT, name, prints, msgspec.Raw(body))))
+        _prune(folder)
+    except Exception:  # noqa: BLE001 - a read-only or full disk, or a value the cache cannot hold, only costs speed
         return
 
 
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """Put ``data`` in place whole or not at all: written to a private temporary file, then renamed."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def _prune(folder: Path) -> None:
-    """Keep the newest entries: at most MAX_ENTRIES of them and MAX_BYTES in all."""
+    """Keep the newest entries: at most MAX_ENTRIES of them and MAX_BYTES in all.
+
+    Also removed: entries of the earlier pickle format, never read again, and
+    temporary files left by a build killed while it stored an entry.
+    """
     entries = []
+    old = time.time_ns() - STALE_TMP_SECONDS * 1_000_000_000
     for e in os.scandir(folder):
-        if e.name.endswith(".pickle"):
-            try:
-                st = e.stat()
-            except OSError:
-                continue
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if e.name.endswith(".pickle") or (e.name.startswith(".tmp-") and st.st_mtime_ns < old):
+            _unlink(e.path)
+        elif e.name.endswith(SUFFIX):
             entries.append((st.st_mtime_ns, st.st_size, e.path))
     entries.sort(reverse=True)
     kept = total = 0
@@ -232,7 +537,11 @@ def _prune(folder: Path) -> None:
         kept += 1
         total += size
         if kept > MAX_ENTRIES or (total > MAX_BYTES and kept > 1):
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            _unlink(path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

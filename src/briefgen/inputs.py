@@ -22,6 +22,9 @@ def read_inputs(briefing: str | Path | None, style: str | Path | None,
     return cached(key) or read_fresh(briefing, style, content_dir, key)
 
 
+INPUTS = tuple[Briefing, Theme]  # what a read produces, and the type its cache entries are decoded into
+
+
 def cache_key(briefing, style, content_dir) -> tuple | None:
     """What names a cache entry: the briefing folder, the style file and the working folder."""
     try:
@@ -38,8 +41,8 @@ def cached(key: tuple | None) -> tuple[Briefing, Theme] | None:
         return None
     from . import cache
 
-    with collector_paused():  # unpickling builds a large tree of objects that cannot be garbage yet
-        return cache.load("inputs", key)
+    with collector_paused():  # decoding builds a large tree of objects that cannot be garbage yet
+        return cache.load("inputs", key, INPUTS)
 
 
 def read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefing, Theme]:
@@ -65,7 +68,7 @@ def read_fresh(briefing, style, content_dir, key: tuple | None) -> tuple[Briefin
     if problems:
         raise (StyleError if theme is None and full is not None else ContentError)(problems)
     if key is not None:
-        cache.store("inputs", key, (full, theme), _inputs_of(Path(key[0]), theme), started)
+        cache.store("inputs", key, (full, theme), INPUTS, _inputs_of(Path(key[0]), theme), started)
     return full, theme
 
 

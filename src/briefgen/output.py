@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import tempfile
 from pathlib import Path
 
@@ -43,39 +45,86 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
 
     Every file is first written in full to a temporary file beside its target;
     only when all are on disk are they renamed into place. A failure before the
-    renames removes the temporary files and leaves every previous output as it was.
+    renames removes the temporary files and leaves every previous output as it
+    was; so does an interruption: SIGINT, and SIGTERM, which while files are
+    written ends the process only once its temporary files are gone. Creating a
+    temporary file and noting it, the renames, and the clean-up are never cut in
+    two by either signal: one arriving then is acted on right after.
     """
     staged: list[tuple[str, Path]] = []
     try:
-        for path, data in files:
-            staged.append((_stage(Path(path), data), Path(path)))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        with _terminate_cleanly():
+            for path, data in files:
+                _stage(Path(path), data, staged)
+            with _signals_held():
+                for tmp, path in staged:
+                    os.replace(tmp, path)
+                staged.clear()
     except BaseException as exc:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        with _signals_held():
+            for tmp, _ in staged:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        if isinstance(exc, _Terminated):
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler before ours is back: end as SIGTERM would have
+            raise KeyboardInterrupt from None  # that handler chose to carry on: this build still stops
         if isinstance(exc, OSError):
             raise BriefgenError(Problem(f"cannot write file: {exc.strerror or exc}",
                                         file=getattr(exc, "filename", None))) from None
         raise
 
 
-def _stage(path: Path, data: bytes) -> str:
+class _Terminated(BaseException):
+    """SIGTERM arrived while outputs were being written."""
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """SIGTERM raises _Terminated for the duration, as SIGINT raises KeyboardInterrupt, so clean-up code runs.
+
+    Only the main thread can set a signal handler; elsewhere SIGTERM keeps its own.
+    """
+    def terminated(signum, frame):
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminated)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM wait until the block is done, then take effect (where the platform can hold them)."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None:
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
+
+
+def _stage(path: Path, data: bytes, staged: list[tuple[str, Path]]) -> None:
+    """Write ``data`` to a new temporary file beside ``path``, noted in ``staged`` from the moment it exists."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
     except OSError as exc:
         raise BriefgenError(Problem(f"cannot write here: {exc.strerror or exc}", file=path.parent)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o644)

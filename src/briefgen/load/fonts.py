@@ -44,6 +44,9 @@ def forget_metrics() -> None:
     _read.clear()
 
 
+_METRICS = tuple[dict[int, float], float, float, float]  # a font's cache entry: widths, default width, ascent, descent
+
+
 def _metrics(path: Path) -> FontMetrics:
     from .. import cache
 
@@ -52,13 +55,13 @@ def _metrics(path: Path) -> FontMetrics:
         key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     except OSError:
         key = None
-    kept = cache.load("fonts", key) if key else None
+    kept = cache.load("fonts", key, _METRICS) if key else None
     if kept is not None:
         widths, default_width, ascent, descent = kept
         return FontMetrics(path=path, widths=widths, default_width=default_width, ascent=ascent, descent=descent)
     found = _read_metrics(path)
     if key:
-        cache.store("fonts", key, (found.widths, found.default_width, found.ascent, found.descent), [], 0)
+        cache.store("fonts", key, (found.widths, found.default_width, found.ascent, found.descent), _METRICS)
     return found
 
 
