@@ -181,3 +181,113 @@ def test_output_file_names_both_outputs(tmp_path):
     res = invoke("build", "--preset", "trade", "--output-file", str(tmp_path / "meeting" / "mtg.pdf"), "-q")
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (tmp_path / "meeting").iterdir()) == ["mtg.pdf", "mtg.pptx"]
+
+
+# the conventions: --version, -h, shell completion, choices listed and taken in any letter case
+
+def _commands() -> list[list[str]]:
+    import typer
+
+    return [[], *([name] for name in typer.main.get_command(app).commands)]
+
+
+def test_version_prints_the_packages_version():
+    import tomllib
+
+    from conftest import ROOT
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    res = invoke("--version")
+    assert res.exit_code == 0 and res.output == f"briefgen {version}\n"
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "briefgen")
+def test_dash_h_is_help_on_every_command(command):
+    short, long = invoke(*command, "-h"), invoke(*command, "--help")
+    assert short.exit_code == long.exit_code == 0
+    assert short.output == long.output and "-h, --help" in short.output and "Usage: " in short.output
+
+
+def test_version_and_dash_h_in_a_real_process():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    version = subprocess.run([sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout.startswith("briefgen ")
+    short = subprocess.run([sys.executable, "-m", "briefgen", "watch", "-h"], capture_output=True, text=True, env=env)
+    assert short.returncode == 0 and short.stdout.startswith("Usage: briefgen watch ")
+
+
+def test_watch_takes_the_build_options_but_those_for_many_briefings():
+    import typer
+
+    commands = typer.main.get_command(app).commands
+    options = {name: {o for p in commands[name].params for o in p.opts if o.startswith("-")}
+               for name in ("build", "watch")}
+    assert options["build"] - options["watch"] == {"--all", "--jobs", "-j", "--pick"}
+    assert options["watch"] - options["build"] == set()
+
+
+def test_completion_is_offered_and_completes_choices_and_names():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    assert "--install-completion" in invoke("--help").output
+    script = runner.invoke(app, ["--show-completion", "bash"], prog_name="briefgen")
+    assert script.exit_code == 0 and "_BRIEFGEN_COMPLETE" in script.output
+
+    def complete(words: str) -> list[str]:
+        env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "_BRIEFGEN_COMPLETE": "complete_bash",
+               "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+        res = subprocess.run([sys.executable, "-m", "briefgen"], capture_output=True, text=True, env=env, cwd=ROOT)
+        return res.stdout.split()
+
+    from briefgen.theme import PAGE_SIZES
+
+    assert complete("briefgen build --page-size ") == list(PAGE_SIZES)
+    assert complete("briefgen build --format p") == ["pdf", "pptx"]
+    assert complete("briefgen watch us") == ["us-mexico"]
+    assert "modern" in complete("briefgen build --style m")
+
+
+def test_help_lists_the_choices_each_option_takes():
+    from briefgen.theme import PAGE_SIZES, SLIDE_SIZES
+
+    text = " ".join(invoke("build", "--help").output.split())
+    assert f"--page-size [{'|'.join(PAGE_SIZES)}]" in text
+    assert f"--slide-size [{'|'.join(SLIDE_SIZES)}]" in text
+    assert "--format [pdf|pptx|all]" in text
+
+
+def test_choices_are_taken_in_any_letter_case(tmp_path):
+    from pypdf import PdfReader
+
+    res = invoke("build", "--format", "PDF", "--page-size", "A4", "--preset", "trade", "--output", str(tmp_path), "-q")
+    assert res.exit_code == 0, res.output
+    pdf = tmp_path / "us-mexico--trade.pdf"
+    assert [p.name for p in tmp_path.iterdir()] == [pdf.name]
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4, not the style's letter
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--page-size", "B5", "unknown page size 'B5': use letter, a4 or legal"),
+    ("--slide-size", "21:9", "unknown slide size '21:9': use 16:9 or 4:3"),
+    ("--format", "docx", "unknown format 'docx': use pdf, pptx or all"),
+])
+def test_an_unknown_choice_is_a_usage_error_naming_the_choices(tmp_path, option, value, message):
+    res = invoke("build", option, value, "--output", str(tmp_path))
+    assert res.exit_code == 2 and res.output == f"error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_choice_names_match_the_sizes_the_theme_knows():
+    from briefgen import formats, theme
+
+    assert formats.PAGE_SIZE_NAMES == tuple(theme.PAGE_SIZES)
+    assert formats.SLIDE_SIZE_NAMES == tuple(theme.SLIDE_SIZES)

@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
-from .formats import Format
+from .formats import PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES, Format, choice
 from .inputs import cache_key, cached, collector_paused, read_fresh, read_inputs
 from .load.fonts import adopt_metrics, check_coverage
 from .model import Briefing
 from .output import output_stem, write_all_atomic
 from .processes import Forked, can_fork
 from .selection import Selection, select
-from .theme import PAGE_SIZES, SLIDE_SIZES, Theme
+from .theme import Theme
 
 log = logging.getLogger("briefgen")
-__all__ = ["BuildResult", "build", "prepare", "read_inputs"]
+__all__ = ["BuildResult", "build", "prepare", "read_inputs", "watch"]
 
 
 @dataclass
@@ -73,7 +73,9 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     Both outputs are rendered in memory before either is written, so a failure in
     one leaves every previous file untouched. ``output_file`` names the file (its
     extension is replaced per format); otherwise names follow
-    :func:`briefgen.output.output_stem`. ``cache=False`` reads every input afresh
+    :func:`briefgen.output.output_stem`. ``format`` (pdf, pptx, all), ``page_size``
+    and ``slide_size`` are names in any letter case (see :mod:`briefgen.formats`);
+    an unknown one is a :class:`UsageError`. ``cache=False`` reads every input afresh
     and keeps nothing. ``processes=True`` lets the build fork (reading and the
     deck in a child while this process renders the PDF) where that helps.
     ``chart_checks=False`` turns off reportlab's per-attribute checks on chart
@@ -82,11 +84,9 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     """
     from . import cache as cache_mod
 
-    fmt = Format(format)
-    if page_size is not None and page_size not in PAGE_SIZES:
-        raise UsageError(f"unknown page size '{page_size}': use {', '.join(PAGE_SIZES)}")
-    if slide_size is not None and slide_size not in SLIDE_SIZES:
-        raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
+    fmt = Format.parse(format)
+    page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
+    slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
     if not chart_checks:
         from reportlab import rl_config
 
@@ -248,3 +248,12 @@ def import_document(file: str | Path, briefing_id: str | None = None, *, force: 
     from .importing import import_document as run
 
     return run(file, briefing_id, force=force, content_dir=content_dir)
+
+
+def watch(briefing: str | Path | None = None, *, on_build: Callable | None = None, stop=None, **options) -> None:
+    """Build a briefing, then rebuild it whenever one of its inputs changes, until ``stop.is_set()`` or
+    Ctrl-C; ``options`` are :func:`build`'s. Each build, good or failed, goes to ``on_build`` as a
+    :class:`briefgen.watching.Rebuild` (see :mod:`briefgen.watching`)."""
+    from .watching import watch as run
+
+    run(briefing, on_build=on_build, stop=stop, **options)

@@ -13,75 +13,140 @@ from typing import Optional
 
 import typer
 
+from . import __version__
 from .errors import BriefgenError, UsageError
-from .formats import Format
+from .formats import FORMAT_NAMES, PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Turn structured briefing content into a print-ready PDF and an editable PowerPoint deck.")
 
 _state = {"debug": False}
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefgen {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors.")):
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+          version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Print briefgen's version and stop.")):
     _state["debug"] = debug
 
 
-def _fail(exc: BaseException) -> None:
+def _error_lines(exc: BaseException) -> list[str]:
+    """What the user sees of a failure: one line per problem (the traceback too with --debug)."""
     if _state["debug"]:
         traceback.print_exception(exc)
         child = getattr(exc, "child_traceback", "")
         if child:
             typer.echo(f"in the child process:\n{child}", err=True)
     if isinstance(exc, BriefgenError):
-        for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(exc.exit_code)
+        return [f"error: {problem}" for problem in exc.problems]
     detail = " ".join(str(exc).split())
     detail = detail if len(detail) <= 200 else detail[:199] + "…"
-    typer.echo(f"error: internal error: {type(exc).__name__}: {detail} (run with --debug for details)", err=True)
-    raise typer.Exit(1)
+    return [f"error: internal error: {type(exc).__name__}: {detail} (run with --debug for details)"]
 
 
+def _fail(exc: BaseException) -> None:
+    for line in _error_lines(exc):
+        typer.echo(line, err=True)
+    raise typer.Exit(exc.exit_code if isinstance(exc, BriefgenError) else 1)
+
+
+# shell completion: each callback runs only when the shell asks for candidates
+def _complete_briefings(incomplete: str) -> list[str]:
+    from . import api
+
+    return [b for b in api.list_briefings() if b.startswith(incomplete)]
+
+
+def _complete_styles(incomplete: str) -> list[str]:
+    from . import api
+
+    return [s for s in api.styles() if s.startswith(incomplete)]
+
+
+def _choices(names: tuple[str, ...]):
+    return lambda incomplete: [n for n in names if n.startswith(incomplete.lower())]
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return "[" + "|".join(names) + "]"
+
+
+# options shared by the commands that build ('build', 'watch')
 BriefingArg = typer.Argument(None, help="A briefing id under content/ or a path to a briefing folder "
-                                        "[default: us-mexico].", show_default=False)
-ContentDir = typer.Option(Path("content"), "--content-dir", help="Where briefing ids are looked up.")
+                                        "[default: us-mexico].", show_default=False,
+                             autocompletion=_complete_briefings)
+ContentDir = typer.Option(Path("content"), "--content-dir", metavar="DIR", help="Where briefing ids are looked up.")
+FormatOpt = typer.Option("all", "--format", "-f", metavar=_listed(FORMAT_NAMES),
+                         autocompletion=_choices(FORMAT_NAMES), help="Which outputs to write (any letter case).")
+SectionsOpt = typer.Option(None, "--sections", "-s", metavar="ID,ID",
+                           help="Build exactly these section ids, in this order: ID,ID,...")
+ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="ID,ID", help="Leave out these section ids: ID,ID,...")
+PresetOpt = typer.Option(None, "--preset", "-p", metavar="NAME", help="Build a preset from briefing.yaml.")
+StyleOpt = typer.Option(None, "--style", metavar="NAME|FILE", autocompletion=_complete_styles,
+                        help="A style name (see 'briefgen styles') or a style file.")
+OutputOpt = typer.Option(Path("output"), "--output", "-o", metavar="DIR", help="Folder for the outputs.")
+OutputFileOpt = typer.Option(None, "--output-file", metavar="FILE",
+                             help="Name the output file (the extension follows the format).")
+PageSizeOpt = typer.Option(None, "--page-size", metavar=_listed(PAGE_SIZE_NAMES),
+                           autocompletion=_choices(PAGE_SIZE_NAMES),
+                           help="PDF page size, in any letter case [default: the style's].")
+SlideSizeOpt = typer.Option(None, "--slide-size", metavar=_listed(SLIDE_SIZE_NAMES),
+                            autocompletion=_choices(SLIDE_SIZE_NAMES), help="Deck slide size [default: the style's].")
+BleedOpt = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF.")
+CmykOpt = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print.")
+DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
+NoCacheOpt = typer.Option(False, "--no-cache",
+                          help="Read every input afresh; use and keep no cached reads (see README).")
+
+
+def _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size, bleed,
+                   cmyk, draft, no_cache, content_dir) -> dict:
+    """The shared build options as :func:`briefgen.api.build` takes them."""
+    # reportlab's per-attribute checks on chart shapes catch briefgen's own mistakes, which tests do; here
+    # they only cost time
+    return dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
+                output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
+                bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
 
 
 @app.command()
 def build(
     briefings: Optional[list[str]] = typer.Argument(
         None, help="Briefing ids under content/ or paths to briefing folders [default: us-mexico].",
-        show_default=False),
+        show_default=False, autocompletion=_complete_briefings),
     all_: bool = typer.Option(False, "--all", help="Build every briefing under the content folder."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Build this many briefings at once, in parallel processes."),
-    format: Format = typer.Option(Format.all, "--format", "-f", help="Which outputs to write."),
-    sections: Optional[str] = typer.Option(None, "--sections", "-s",
-                                           help="Build exactly these section ids, in this order: ID,ID,..."),
-    exclude: Optional[str] = typer.Option(None, "--exclude", "-x", help="Leave out these section ids: ID,ID,..."),
-    preset: Optional[str] = typer.Option(None, "--preset", "-p", help="Build a preset from briefing.yaml."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N",
+                             help="Build this many briefings at once, in parallel processes."),
+    format: str = FormatOpt,
+    sections: Optional[str] = SectionsOpt,
+    exclude: Optional[str] = ExcludeOpt,
+    preset: Optional[str] = PresetOpt,
     pick: bool = typer.Option(False, "--pick", help="Tick the sections to build from a checklist (needs a terminal)."),
-    style: Optional[str] = typer.Option(None, "--style", help="A style name (see 'briefgen styles') or a style file."),
-    output: Path = typer.Option(Path("output"), "--output", "-o", help="Folder for the outputs."),
-    output_file: Optional[Path] = typer.Option(None, "--output-file",
-                                               help="Name the output file (the extension follows the format)."),
-    page_size: Optional[str] = typer.Option(None, "--page-size", help="PDF page size: letter or a4."),
-    slide_size: Optional[str] = typer.Option(None, "--slide-size", help="Deck slide size: 16:9 or 4:3."),
-    bleed: bool = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF."),
-    cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
-    draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
-    no_cache: bool = typer.Option(False, "--no-cache",
-                                  help="Read every input afresh; use and keep no cached reads (see README)."),
+    style: Optional[str] = StyleOpt,
+    output: Path = OutputOpt,
+    output_file: Optional[Path] = OutputFileOpt,
+    page_size: Optional[str] = PageSizeOpt,
+    slide_size: Optional[str] = SlideSizeOpt,
+    bleed: bool = BleedOpt,
+    cmyk: bool = CmykOpt,
+    draft: bool = DraftOpt,
+    quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
 ):
     """Render briefings to PDF and/or PPTX."""
     from . import api
 
-    # the CLI is a single-threaded process: forking helps, and reportlab's chart-attribute checks only cost time
-    options = dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
-                   output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                   bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
+    options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
+                             bleed, cmyk, draft, no_cache, content_dir)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
@@ -98,11 +163,12 @@ def build(
                 raise UsageError("--pick chooses the sections itself; leave out --sections and --preset")
             options["sections"] = _pick(names[0] if names else None, content_dir)
         if len(names) <= 1:
+            # forking lets the deck render beside the PDF: safe here, the CLI runs no threads
             result = api.build(names[0] if names else None, on_note=say, processes=True, **options)
             written, failures = list(result.files), []
         else:
-            written, failures = api.build_many(names, jobs=jobs, on_note=say, progress=not quiet and sys.stderr.isatty(),
-                                           **options)
+            written, failures = api.build_many(names, jobs=jobs, on_note=say,
+                                               progress=not quiet and sys.stderr.isatty(), **options)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
         _fail(exc)
         return
@@ -113,6 +179,68 @@ def build(
         for problem in (p for exc in failures for p in exc.problems):
             typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(max(exc.exit_code for exc in failures))
+
+
+@app.command()
+def watch(
+    briefing: Optional[str] = BriefingArg,
+    format: str = FormatOpt,
+    sections: Optional[str] = SectionsOpt,
+    exclude: Optional[str] = ExcludeOpt,
+    preset: Optional[str] = PresetOpt,
+    style: Optional[str] = StyleOpt,
+    output: Path = OutputOpt,
+    output_file: Optional[Path] = OutputFileOpt,
+    page_size: Optional[str] = PageSizeOpt,
+    slide_size: Optional[str] = SlideSizeOpt,
+    bleed: bool = BleedOpt,
+    cmyk: bool = CmykOpt,
+    draft: bool = DraftOpt,
+    quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
+    content_dir: Path = ContentDir,
+):
+    """Build a briefing, then rebuild it whenever its content, style, fonts or logo change (Ctrl-C stops).
+
+    A broken edit prints its problems and leaves the last good outputs in place.
+    """
+    from . import api
+
+    options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
+                             bleed, cmyk, draft, no_cache, content_dir)
+
+    def say(message: str) -> None:
+        if not quiet:
+            typer.echo(message, err=True)
+
+    def report(rebuild) -> None:
+        if rebuild.changed:
+            say(f"changed: {_changed(rebuild.changed)}")
+        if rebuild.error is not None:
+            for line in _error_lines(rebuild.error):
+                typer.echo(line, err=True)
+            say("nothing written (the last good outputs stay); waiting for the next change")
+            return
+        for note in rebuild.result.notes:
+            say(f"note: {note}")
+        if not quiet:
+            for path in rebuild.result.files:
+                typer.echo(f"wrote {path}")
+        say(f"built in {rebuild.seconds:.2f} s; watching for changes (Ctrl-C stops)")
+
+    try:
+        api.watch(briefing, on_build=report, **options)
+    except KeyboardInterrupt:
+        say("stopped")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
+def _changed(paths) -> str:
+    """The changed paths, relative to the working folder where they are below it, at most three named."""
+    cwd = Path.cwd().resolve()
+    shown = [str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p) for p in paths[:3]]
+    return ", ".join(shown) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def _pick(briefing: str | None, content_dir: Path) -> str:
@@ -159,9 +287,7 @@ def styles():
 
 
 @app.command()
-def check(briefing: Optional[str] = BriefingArg,
-          style: Optional[str] = typer.Option(None, "--style", help="A style name or a style file."),
-          content_dir: Path = ContentDir):
+def check(briefing: Optional[str] = BriefingArg, style: Optional[str] = StyleOpt, content_dir: Path = ContentDir):
     """Validate a briefing's content and a style without rendering anything."""
     from .api import prepare
 
@@ -173,7 +299,7 @@ def check(briefing: Optional[str] = BriefingArg,
     typer.echo(f"ok: {chosen.id}: {len(chosen.sections)} sections, style '{theme.name}'")
 
 
-WriteDir = typer.Option(Path("content"), "--content-dir", help="Where the briefing folder is written.")
+WriteDir = typer.Option(Path("content"), "--content-dir", metavar="DIR", help="Where the briefing folder is written.")
 
 
 @app.command("new")
@@ -225,7 +351,7 @@ def main() -> None:
     import os
 
     try:
-        app()
+        app(prog_name="briefgen")  # also under 'python -m briefgen': completion is installed for the command
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
