@@ -55,7 +55,10 @@ def build(
         show_default=False),
     all_: bool = typer.Option(False, "--all", help="Build every briefing under the content folder."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Build this many briefings at once, in parallel processes."),
-    format: Format = typer.Option(Format.all, "--format", "-f", help="Which outputs to write."),
+    format: str = typer.Option(
+        Format.all.value, "--format", "-f", metavar="FORMAT[,FORMAT...]",
+        help="Which outputs to write: " + ", ".join(f.value for f in Format) + " (pdf and pptx); several joined "
+             "by commas, e.g. pdf,pptx,handout."),
     sections: Optional[str] = typer.Option(None, "--sections", "-s",
                                            help="Build exactly these section ids, in this order: ID,ID,..."),
     exclude: Optional[str] = typer.Option(None, "--exclude", "-x", help="Leave out these section ids: ID,ID,..."),
@@ -69,19 +72,23 @@ def build(
     slide_size: Optional[str] = typer.Option(None, "--slide-size", help="Deck slide size: 16:9 or 4:3."),
     bleed: bool = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF."),
     cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
-    draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page."),
+    draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page (and slides PDF page)."),
+    handout_per_page: int = typer.Option(1, "--handout-per-page", metavar="1|2|3",
+                                         help="Slides on each handout page: 1 with its notes beneath, 2 or 3 "
+                                              "with their notes beside."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Read every input afresh; use and keep no cached reads (see README)."),
     content_dir: Path = ContentDir,
 ):
-    """Render briefings to PDF and/or PPTX."""
+    """Render briefings to PDF and/or PPTX, the deck as a PDF, or a speaker handout."""
     from . import api
 
     # the CLI is a single-threaded process: forking helps, and reportlab's chart-attribute checks only cost time
     options = dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                    output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                   bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
+                   bleed=bleed, cmyk=cmyk, draft=draft, handout_per_page=handout_per_page, cache=not no_cache,
+                   chart_checks=False)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
