@@ -24,7 +24,8 @@ from .fonts import Faces
 # (what PowerPoint and LibreOffice do with the deck's fixed line heights).
 BASELINE_DROP = 0.2
 STRIKE_RISE = 0.3  # x size: a strike-through line above the baseline
-STRIKE_WEIGHT = 0.05  # x size
+UNDERLINE_DROP = 0.1  # x size: a link's underline below the baseline
+RULE_WEIGHT = 0.05  # x size: strike-through and underline
 TABLE_HEADER_RULE = 1.5  # pt, for plans that do not carry their table rules
 TABLE_END_RULE = 0.75  # pt
 SLIDE_NUMBER_FIELD = "slidenum"  # TextPara.field of a slide number PowerPoint fills in
@@ -71,6 +72,7 @@ class SlideDrawer:
         self.targets = Targets(plan.slides)
         self.destination = destination
         self.background = plan.theme_colors.get("lt1", "#FFFFFF")
+        self.link_color = plan.theme_colors.get("hlink")  # PowerPoint shows a web link in the theme's link colour
         self._colors: dict[str, HexColor] = {}
 
     def color(self, hexv: str) -> HexColor:
@@ -141,15 +143,18 @@ class SlideDrawer:
                     gaps = (width - used) / spaces if spaces else 0.0
             start = cx
             for font, part, strike, href, pw in pieces:
+                web = bool(href) and not href.startswith("#")
+                ink = self.color(self.link_color) if web and self.link_color else color
                 if gaps:
                     pw += gaps * part.count(" ")
-                    self._justified(c, cx, y, font, part, size, color, gaps)
+                    self._justified(c, cx, y, font, part, size, ink, gaps)
                 else:
-                    self._show(c, cx, y, [(font, part)], size, color)
-                if strike:
-                    c.setStrokeColor(color)
-                    c.setLineWidth(size * STRIKE_WEIGHT)
-                    c.line(cx, y + size * STRIKE_RISE, cx + pw, y + size * STRIKE_RISE)
+                    self._show(c, cx, y, [(font, part)], size, ink)
+                for on, rise in ((strike, STRIKE_RISE), (web, -UNDERLINE_DROP)):
+                    if on:
+                        c.setStrokeColor(ink)
+                        c.setLineWidth(size * RULE_WEIGHT)
+                        c.line(cx, y + size * rise, cx + pw, y + size * rise)
                 if href:
                     self._link(c, href, None, cx, baseline - lead + BASELINE_DROP * size, cx + pw,
                                baseline + BASELINE_DROP * size)

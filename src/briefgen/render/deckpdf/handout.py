@@ -190,6 +190,7 @@ class _Handout:
         band = ts.leading + ts.size * layout.marking_band
         fill = t.color(t.page.marking_fill)
         width = self.faces.width(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
+        c.saveState()  # the letter spacing below is text state, which would outlive the text object
         for y in (self.H - band, 0.0):
             if fill:
                 c.setFillColor(HexColor(fill))
@@ -200,6 +201,7 @@ class _Handout:
             tx.setCharSpace(ts.tracking)
             tx.textOut(label)
             c.drawText(tx)
+        c.restoreState()
 
     def _running(self, c, page: int, pages: int, section: str) -> None:
         """The style's running header and footer, as on the printed briefing's pages."""
