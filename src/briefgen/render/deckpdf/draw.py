@@ -99,8 +99,8 @@ class SlideDrawer:
         c.rect(x, self.H - y - h, w, h, stroke=0, fill=1)
 
     def text(self, c, box: TextBox) -> None:
-        self._fill(c, box.x, box.y, box.w, box.h, box.fill)
-        self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, box.anchor)
+        self._fill(c, box.x, box.y, box.w, box.h, getattr(box, "fill", None))
+        self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, getattr(box, "anchor", "top"))
 
     def paragraphs(self, c, paras, x: float, y: float, w: float, h: float, anchor: str = "top") -> None:
         total = sum(p.height for p in paras)
@@ -167,7 +167,6 @@ class SlideDrawer:
 
     def _show(self, c, x: float, y: float, pieces, size: float, color) -> None:
         text = c.beginText(x, y)
-        c.setFillColor(color)
         text.setFillColor(color)
         for font, part in pieces:
             text.setFont(font, size)
@@ -262,10 +261,12 @@ _DRAW = {Rect: SlideDrawer.rect, TextBox: SlideDrawer.text, ChartBox: SlideDrawe
 
 
 def _drawer_for(box):
-    """The drawing function of a box: by its type, else by its base type; a box of an unknown kind is an error
-    rather than a slide silently missing something."""
+    """The drawing function of a box: by its type, else by its base type, else as text when it holds measured
+    paragraphs; any other box is an error rather than a slide silently missing something."""
     for cls in type(box).__mro__:
         found = _DRAW.get(cls)
         if found:
             return found
+    if hasattr(box, "paragraphs") and all(hasattr(box, a) for a in ("x", "y", "w", "h")):
+        return SlideDrawer.text
     raise RenderError(f"the slides PDF cannot draw a {type(box).__name__} (a kind of box it does not know)")
