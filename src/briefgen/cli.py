@@ -68,7 +68,7 @@ def build(
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Folder for the outputs."),
     output_file: Optional[Path] = typer.Option(None, "--output-file",
                                                help="Name the output file (the extension follows the format)."),
-    page_size: Optional[str] = typer.Option(None, "--page-size", help="PDF page size: letter or a4."),
+    page_size: Optional[str] = typer.Option(None, "--page-size", help="Page size of the PDF and the handout: letter or a4."),
     slide_size: Optional[str] = typer.Option(None, "--slide-size", help="Deck slide size: 16:9 or 4:3."),
     bleed: bool = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF."),
     cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
