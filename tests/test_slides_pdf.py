@@ -391,3 +391,14 @@ def test_neither_format_imports_python_pptx(tmp_path):
     res = subprocess.run([sys.executable, "-c", script.replace("slides-pdf,handout", "pptx")], capture_output=True,
                          text=True, cwd=ROOT, timeout=180)
     assert res.stdout.strip() != "[]"
+
+
+def test_several_briefings_in_one_call_and_identical_bytes_on_a_rebuild(make_briefing, tmp_path):
+    folder = make_briefing("title: Short\nsections: [one, two]\n", {k: SHORT[k] for k in ("one", "two")})
+    files, failures = briefgen.build_many(["us-mexico", str(folder)], format="slides-pdf,handout",
+                                          output_dir=tmp_path / "a")
+    assert failures == [] and sorted(p.name for p in files) == [
+        "sample.handout.pdf", "sample.slides.pdf", "us-mexico.handout.pdf", "us-mexico.slides.pdf"]
+    again = briefgen.build(folder, format="slides-pdf,handout", output_dir=tmp_path / "b").files
+    for path in again:
+        assert path.read_bytes() == (tmp_path / "a" / path.name).read_bytes()
