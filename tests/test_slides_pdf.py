@@ -281,6 +281,16 @@ def test_the_handout_holds_every_sentence_of_the_fact_sheet(deck):
     assert missing_sentences(deck["handout.pdf"], body) == []
 
 
+@pytest.mark.parametrize("style,size,per_page", [("print", "4:3", 3), ("modern", "16:9", 2)])
+def test_every_sentence_whatever_the_style_slide_size_and_slides_per_page(tmp_path, style, size, per_page):
+    """Notes run on beside, beneath and after their slide (a 4:3 slide leaves less than a line beneath it
+    when three share a page)."""
+    handout = briefgen.build(format="handout", style=style, slide_size=size, handout_per_page=per_page,
+                             output_dir=tmp_path).files[0]
+    assert missing_sentences(handout, prepare(style=style)[1].text["body"].size) == []
+    assert page_x_of_y_problems(handout) == []
+
+
 def test_the_sentence_check_fails_when_notes_are_missing(deck):
     briefing, theme = prepare(ROOT / "content" / "us-mexico")
     plan = plan_slides(briefing, theme, metrics=metrics)

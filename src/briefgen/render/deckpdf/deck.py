@@ -63,12 +63,13 @@ def render_slides_pdf(plan: SlidePlan, theme: Theme, options: SlidesPdfOptions, 
     faces = Faces(theme, metrics)
     c = new_canvas(buf, (plan.width, plan.height), plan, faces)
     drawer = SlideDrawer(plan, faces, slide_key)
+    opacity = theme.page.layout.slide_watermark_opacity
     for i, slide in enumerate(plan.slides):
         c.bookmarkPage(slide_key(i))
         c.addOutlineEntry(slide.title or str(i + 1), slide_key(i), level=0)
         drawer.draw(c, slide, i + 1)
         if options.draft:  # over the slide, as a slide's background would hide it
-            watermark(c, options.draft, theme, faces, plan.width, plan.height, theme.page.layout.slide_watermark_opacity)
+            watermark(c, options.draft, theme, faces, plan.width, plan.height, opacity)
         c.showPage()
     c.showOutline()
     c.save()

@@ -125,14 +125,14 @@ class _Handout:
             previous = slide.notes
             placed = []
             for x, y, w, h in self.areas:
-                if h > 0:
+                if h >= self.body_style.leading:
                     placed += [(f, x, y + fy, fh) for f, fy, fh in _fill(rest, w, h)]
             out.append(_Slot(i, True, placed))
             while rest:
                 label = self._para(f"{slide.title} {self.b.labels['continued']}", self.cont_style)
                 head = [(f, 0.0, y, h) for f, y, h in _fill([label], self.frame_w, self.slot_h)]
                 used = sum(h for *_, h in head) + label.getSpaceAfter()
-                body = [(f, 0.0, used + y, h) for f, y, h in _fill(rest, self.frame_w, self.slot_h - used)]
+                body = [(f, 0.0, used + y, h) for f, y, h in _fill(rest, self.frame_w, self.slot_h - used, force=True)]
                 out.append(_Slot(i, False, head + body))
         return out
 
@@ -237,9 +237,11 @@ class _Handout:
                 c.line(x0, rule_y, x1, rule_y)
 
 
-def _fill(flowables: list, width: float, height: float) -> list[tuple[object, float, float]]:
+def _fill(flowables: list, width: float, height: float, force: bool = False) -> list[tuple[object, float, float]]:
     """Take from the front of ``flowables`` what fits ``height``, splitting a paragraph between lines; returns
-    (flowable, offset from the top, height) and leaves the rest in the list."""
+    (flowable, offset from the top, height) and leaves the rest in the list. ``force`` sets the first
+    paragraph even when not one of its lines fits (a whole slot that cannot hold a line would otherwise
+    be passed on for ever)."""
     placed: list[tuple[object, float, float]] = []
     y = 0.0
     while flowables:
@@ -255,7 +257,8 @@ def _fill(flowables: list, width: float, height: float) -> list[tuple[object, fl
             _, h = parts[0].wrap(width, height - y)
             placed.append((parts[0], y, h))
             flowables[0:1] = parts[1:]
-        elif not placed:  # not one line fits an empty slot: set it anyway rather than loop for ever
+        elif force and not placed:
+            _, h = f.wrap(width, height)  # split() may have dropped the wrapped lines
             placed.append((f, y, h))
             flowables.pop(0)
         break
