@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
-from .formats import PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES, Format, choice
+from .formats import DECK_FORMATS, HANDOUT_PER_PAGE, PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES, Format, choice, parse_formats
 from .inputs import cache_key, cached, collector_paused, read_fresh, read_inputs
 from .load.fonts import adopt_metrics, check_coverage
 from .model import Briefing
-from .output import output_stem, write_all_atomic
+from .output import output_base, output_path, output_stem, write_all_atomic
 from .processes import Forked, can_fork
 from .selection import Selection, select
 from .theme import Theme
@@ -61,48 +61,76 @@ def _chosen(full: Briefing, theme: Theme, selection: Selection) -> Briefing:
     return chosen
 
 
-def build(briefing: str | Path | None = None, *, format: Format | str = Format.all,
+def build(briefing: str | Path | None = None, *, format: Format | str | Iterable[Format | str] = Format.all,
           sections: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None,
           preset: str | None = None, style: str | Path | None = None, output_dir: str | Path = "output",
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
-          on_note: Callable[[str], None] | None = None, cache: bool = True, processes: bool = False,
-          chart_checks: bool = True) -> BuildResult:
-    """Render a briefing to PDF and/or PPTX and write the files atomically.
+          handout_per_page: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
+          processes: bool = False, chart_checks: bool = True) -> BuildResult:
+    """Render a briefing to its outputs and write the files atomically.
 
-    Both outputs are rendered in memory before either is written, so a failure in
-    one leaves every previous file untouched. ``output_file`` names the file (its
-    extension is replaced per format); otherwise names follow
-    :func:`briefgen.output.output_stem`. ``format`` (pdf, pptx, all), ``page_size``
-    and ``slide_size`` are names in any letter case (see :mod:`briefgen.formats`);
-    an unknown one is a :class:`UsageError`. ``cache=False`` reads every input afresh
-    and keeps nothing. ``processes=True`` lets the build fork (reading and the
-    deck in a child while this process renders the PDF) where that helps.
-    ``chart_checks=False`` turns off reportlab's per-attribute checks on chart
-    shapes (faster); it takes effect only if reportlab's graphics were not yet
-    imported in this process.
+    ``format`` is one format or several (a list, or names joined by commas):
+    ``pdf`` the printed briefing, ``pptx`` the deck, ``slides-pdf`` the deck as
+    a PDF, ``handout`` the slides with their speaker notes (``handout_per_page``
+    1, 2 or 3), ``all`` the briefing and the deck; names, page and slide sizes
+    in any letter case, an unknown one a :class:`UsageError`. The formats drawn from slides
+    share one slide plan. Every output is rendered in memory before any is
+    written, so a failure in one leaves every previous file untouched.
+    ``output_file`` names the file (its extension is replaced per format);
+    otherwise names follow :func:`briefgen.output.output_stem`. ``cache=False``
+    reads every input afresh and keeps nothing. ``processes=True`` lets the
+    build fork (reading and the deck in a child while this process renders the
+    rest) where that helps. ``chart_checks=False`` turns off reportlab's
+    per-attribute checks on chart shapes (faster); it takes effect only if
+    reportlab's graphics were not yet imported in this process.
     """
     from . import cache as cache_mod
 
-    fmt = Format.parse(format)
+    kinds = parse_formats(format)
     page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
     slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
+    if handout_per_page not in HANDOUT_PER_PAGE:
+        raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
     if not chart_checks:
         from reportlab import rl_config
 
         rl_config.shapeChecking = 0
-    kinds = fmt.expand()
+    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page)
     selection = _selection(sections, exclude, preset)
     with cache_mod.switched_off(not cache):
-        return _build(briefing, kinds, selection, style, content_dir, output_dir, output_file,
-                      page_size, slide_size, bleed, cmyk, draft, on_note, processes and can_fork())
+        return _build(briefing, job, selection, style, content_dir, output_dir, output_file, on_note,
+                      processes and can_fork())
 
 
-def _build(briefing, kinds, selection, style, content_dir, output_dir, output_file, page_size, slide_size,
-           bleed, cmyk, draft, on_note, fork: bool) -> BuildResult:
-    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size, fork)
+@dataclass(frozen=True)
+class _Job:
+    """What a build renders: the formats, in order, and the options that shape them."""
+
+    kinds: tuple[str, ...]
+    page_size: str | None
+    slide_size: str | None
+    bleed: bool
+    cmyk: bool
+    draft: bool
+    per_page: int
+
+    @property
+    def deck_apart(self) -> bool:
+        """Whether a forked child should write the deck: there is other work to overlap it with."""
+        return "pptx" in self.kinds and len(self.kinds) > 1
+
+    @property
+    def plan_here(self) -> bool:
+        """Whether this process draws from the slide plan (the slides PDF, the handout)."""
+        return any(k in DECK_FORMATS and k != "pptx" for k in self.kinds)
+
+
+def _build(briefing, job: _Job, selection, style, content_dir, output_dir, output_file, on_note,
+           fork: bool) -> BuildResult:
+    renders = _start(briefing, style, content_dir, selection, job, fork)
     try:
-        result = BuildResult(briefing=chosen, theme=theme)
+        result = BuildResult(briefing=renders.briefing, theme=renders.theme)
 
         def note(message: str) -> None:
             result.notes.append(message)
@@ -110,26 +138,55 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
             if on_note:
                 on_note(message)
 
-        if output_file:
-            base = Path(output_file)
-            base = base.with_suffix("") if base.suffix.lower() in (".pdf", ".pptx") else base
-        else:
-            base = Path(output_dir) / output_stem(chosen)
+        base = output_base(output_file) if output_file else Path(output_dir) / output_stem(renders.briefing)
         outputs: dict[str, bytes] = {}
-        for kind in kinds:
-            if kind == "pdf":
-                outputs[kind], notes = _render_pdf(chosen, theme, page_size, bleed, cmyk, draft)
-            else:
-                outputs[kind], notes = child.result() if child else _render_pptx(chosen, theme, slide_size)
+        # this process's own formats first, while a forked child writes the deck
+        for kind in sorted(job.kinds, key=lambda k: k == "pptx" and renders.child is not None):
+            outputs[kind], notes = renders.render(kind)
             for n in notes:
                 note(n)
     finally:
-        if child:
-            child.close()
-    rendered = [(base.with_name(base.name + "." + kind), outputs[kind]) for kind in kinds]
+        renders.close()
+    rendered = [(output_path(base, kind), outputs[kind]) for kind in job.kinds]
     write_all_atomic(rendered)
     result.files.extend(path for path, _ in rendered)
     return result
+
+
+class _Renders:
+    """Each format of a build rendered where it is cheapest; the slide plan is made once, here or in the
+    forked child that writes the deck (which then sends it over before the deck)."""
+
+    def __init__(self, briefing: Briefing, theme: Theme, job: _Job, child: Forked | None = None,
+                 child_plans: bool = False, plan=None):
+        self.briefing, self.theme, self.job = briefing, theme, job
+        self.child, self._child_plans = child, child_plans
+        self._plan = plan  # (plan, notes not yet reported)
+
+    def plan(self):
+        """The slide plan and, the first time only, what planning noticed."""
+        if self._plan is None:
+            self._plan = self.child.result() if self._child_plans else _plan(self.briefing, self.theme, self.job)
+            self._child_plans = False
+        plan, notes = self._plan
+        self._plan = (plan, [])
+        return plan, notes
+
+    def render(self, kind: str) -> tuple[bytes, list[str]]:
+        b, t, job = self.briefing, self.theme, self.job
+        if kind == "pdf":
+            return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft)
+        if kind == "pptx" and self.child:
+            if self._child_plans:  # the child sends its plan before the deck
+                self._plan = self.child.result()
+                self._child_plans = False
+            return self.child.result()
+        plan, notes = self.plan()
+        return _DECK_RENDERERS[kind](plan, b, t, job), notes
+
+    def close(self) -> None:
+        if self.child:
+            self.child.close()
 
 
 def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
@@ -141,16 +198,17 @@ def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft)
         return render_pdf(briefing, theme, options, metrics=metrics), []
 
 
-def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
-           slide_size, fork: bool) -> tuple[Briefing, Theme, Forked | None]:
-    """The chosen briefing and theme, and the forked process rendering the deck if there is one.
+def _start(briefing, style, content_dir, selection: Selection, job: _Job, fork: bool) -> _Renders:
+    """The chosen briefing and theme, with the forked process rendering the deck if there is one.
 
     When forking, inputs that must be read afresh are read by a forked child,
-    which hands the model over and then renders the deck, while this process
-    imports reportlab: reading and importing overlap instead of following one
-    another. With cached inputs a forked child only renders the deck.
+    which hands the model over and then plans and writes the deck (sending the
+    plan over first when this process draws from it too), while this process
+    imports its renderers: reading and importing overlap instead of following
+    one another. With cached inputs a forked child only writes the deck, from a
+    plan made here when this process needs the plan as well.
     """
-    both = len(kinds) == 2
+    apart = fork and job.deck_apart
     key = cache_key(briefing, style, content_dir)
     inputs = cached(key)
     if inputs is None and fork:
@@ -160,43 +218,88 @@ def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str,
             full, theme = read_fresh(briefing, style, content_dir, key)
             chosen = _chosen(full, theme, selection)
             yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
-            if both:
-                yield _render_pptx(chosen, theme, slide_size)
+            if apart:
+                plan, notes = _plan(chosen, theme, job)
+                if job.plan_here:
+                    yield plan, notes
+                    notes = []
+                yield _write_pptx(plan), notes
 
         child = Forked(read_then_deck)
         try:
-            _import_renderer(kinds[0])
+            for kind in job.kinds:
+                if not (apart and kind == "pptx"):
+                    _import_renderer(kind)
             chosen, theme, read_fonts = child.result()
             adopt_metrics(read_fonts)
         except BaseException:
             child.close()
             raise
-        if not both:
+        if not apart:
             child.close()
             child = None
-        return chosen, theme, child
+        return _Renders(chosen, theme, job, child, child_plans=apart and job.plan_here)
     full, theme = inputs or read_fresh(briefing, style, content_dir, key)
     chosen = _chosen(full, theme, selection)
-    child = Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and fork else None
-    return chosen, theme, child
+    if not apart:
+        return _Renders(chosen, theme, job)
+    if job.plan_here:  # planned here, once: the forked child inherits the plan
+        planned = _plan(chosen, theme, job)
+        return _Renders(chosen, theme, job, Forked(lambda: iter([(_write_pptx(planned[0]), [])])), plan=planned)
+
+    def deck():
+        plan, notes = _plan(chosen, theme, job)
+        yield _write_pptx(plan), notes
+
+    return _Renders(chosen, theme, job, Forked(deck))
 
 
 def _import_renderer(kind: str) -> None:
     """Import a format's renderer ahead of use (its import is most of a small build's rendering cost)."""
     if kind == "pdf":
         from .render import pdf  # noqa: F401
-    else:
+    elif kind == "pptx":
         from .render import pptx, slides  # noqa: F401
+    else:
+        from .render import deckpdf, slides  # noqa: F401,F811
 
 
-def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, list[str]]:
+def _plan(briefing: Briefing, theme: Theme, job: _Job):
+    """The slide plan of the deck and the notes planning made (splits, shrinks)."""
     from .load.fonts import metrics
-    from .render.pptx import render_pptx
     from .render.slides import plan_slides
 
     notes: list[str] = []
-    plan = plan_slides(briefing, theme.with_slide_size(slide_size), on_note=notes.append, metrics=metrics)
-    return render_pptx(plan), notes
+    plan = plan_slides(briefing, theme.with_slide_size(job.slide_size), on_note=notes.append, metrics=metrics)
+    return plan, notes
+
+
+def _write_pptx(plan) -> bytes:
+    from .render.pptx import render_pptx
+
+    return render_pptx(plan)
+
+
+def _render_slides_pdf(plan, briefing: Briefing, theme: Theme, job: _Job) -> bytes:
+    from .load.fonts import metrics
+    from .render.deckpdf import SlidesPdfOptions, render_slides_pdf
+
+    options = SlidesPdfOptions(draft=briefing.labels["draft"] if job.draft else None)
+    with collector_paused():
+        return render_slides_pdf(plan, theme.with_slide_size(job.slide_size), options, metrics=metrics)
+
+
+def _render_handout(plan, briefing: Briefing, theme: Theme, job: _Job) -> bytes:
+    from .load.fonts import metrics
+    from .render.deckpdf import HandoutOptions, render_handout
+
+    options = HandoutOptions(per_page=job.per_page, page_size=job.page_size, draft=job.draft)
+    with collector_paused():
+        return render_handout(plan, briefing, theme, options, metrics=metrics)
+
+
+_DECK_RENDERERS = {"pptx": lambda plan, b, t, job: _write_pptx(plan), "slides-pdf": _render_slides_pdf,
+                   "handout": _render_handout}
 
 
 def build_many(briefings: list[str | Path], **options):

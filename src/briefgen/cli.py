@@ -83,8 +83,9 @@ BriefingArg = typer.Argument(None, help="A briefing id under content/ or a path 
                                         "[default: us-mexico].", show_default=False,
                              autocompletion=_complete_briefings)
 ContentDir = typer.Option(Path("content"), "--content-dir", metavar="DIR", help="Where briefing ids are looked up.")
-FormatOpt = typer.Option("all", "--format", "-f", metavar=_listed(FORMAT_NAMES),
-                         autocompletion=_choices(FORMAT_NAMES), help="Which outputs to write (any letter case).")
+FormatOpt = typer.Option("all", "--format", "-f", metavar="FORMAT[,FORMAT...]",
+                         autocompletion=_choices(FORMAT_NAMES),
+                         help="Which outputs to write (any letter case); several joined by commas, e.g. pdf,pptx,handout.")
 SectionsOpt = typer.Option(None, "--sections", "-s", metavar="ID,ID",
                            help="Build exactly these section ids, in this order: ID,ID,...")
 ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="ID,ID", help="Leave out these section ids: ID,ID,...")
@@ -101,20 +102,24 @@ SlideSizeOpt = typer.Option(None, "--slide-size", metavar=_listed(SLIDE_SIZE_NAM
                             autocompletion=_choices(SLIDE_SIZE_NAMES), help="Deck slide size [default: the style's].")
 BleedOpt = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF.")
 CmykOpt = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print.")
-DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page.")
+DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT mark on every page and slide.")
+HandoutPerPageOpt = typer.Option(1, "--handout-per-page", metavar="1|2|3",
+                                 help="Slides on each handout page: 1 with its notes beneath, 2 or 3 with their "
+                                      "notes beside.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
 NoCacheOpt = typer.Option(False, "--no-cache",
                           help="Read every input afresh; use and keep no cached reads (see README).")
 
 
 def _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size, bleed,
-                   cmyk, draft, no_cache, content_dir) -> dict:
+                   cmyk, draft, no_cache, content_dir, handout_per_page=1) -> dict:
     """The shared build options as :func:`briefgen.api.build` takes them."""
     # reportlab's per-attribute checks on chart shapes catch briefgen's own mistakes, which tests do; here
     # they only cost time
     return dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                 output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
+                bleed=bleed, cmyk=cmyk, draft=draft, handout_per_page=handout_per_page, cache=not no_cache,
+                chart_checks=False)
 
 
 @app.command()
@@ -138,15 +143,16 @@ def build(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    handout_per_page: int = HandoutPerPageOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
 ):
-    """Render briefings to PDF and/or PPTX."""
+    """Render briefings to PDF and/or PPTX, the deck as a PDF, or a speaker handout."""
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir)
+                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
@@ -196,6 +202,7 @@ def watch(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    handout_per_page: int = HandoutPerPageOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,

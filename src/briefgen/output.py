@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import BriefgenError, Problem
+from .formats import SUFFIXES
 from .model import Briefing
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -32,6 +33,20 @@ def output_stem(briefing: Briefing) -> str:
         digest = hashlib.sha1(stem.encode()).hexdigest()[:8]
         stem = stem[: MAX_STEM - 9] + "-" + digest
     return stem
+
+
+def output_base(output_file: str | Path) -> Path:
+    """The path an ``--output-file`` names, without the suffix of any format (``mtg.handout.pdf`` -> ``mtg``)."""
+    base = Path(output_file)
+    for suffix in sorted(SUFFIXES.values(), key=len, reverse=True):
+        if base.name.lower().endswith(suffix) and len(base.name) > len(suffix):
+            return base.with_name(base.name[: -len(suffix)])
+    return base
+
+
+def output_path(base: Path, kind: str) -> Path:
+    """Where a format's file goes: ``base`` with the format's suffix (``us-mexico--trade.slides.pdf``)."""
+    return base.with_name(base.name + SUFFIXES[kind])
 
 
 def _safe(text: str) -> str:

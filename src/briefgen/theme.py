@@ -167,6 +167,11 @@ class PdfLayout:
     crop_mark_room: float = 24.0  # pt outside the bleed for crop marks
     crop_mark_length: float = 18.0  # pt
     crop_mark_weight: float = 0.25  # pt
+    # the slides PDF and the handout
+    slide_watermark_opacity: float = 0.4  # the DRAFT watermark laid over a slide (slide backgrounds would hide it)
+    handout_slide_share: float = 0.5  # of the frame width at most: a slide with its notes beside it
+    handout_gap: float = 1.0  # x body leading: between a slide and its notes
+    handout_slot_gap: float = 1.5  # x body leading: between the slides of one page
 
 
 @dataclass(frozen=True)

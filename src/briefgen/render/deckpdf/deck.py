@@ -1,0 +1,76 @@
+"""The slides PDF: one page per planned slide, the page the size of the slide, with a bookmark per slide
+title and links from the agenda to each section's first slide."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from ...theme import MetricsLookup, Theme
+from ..plan import SlidePlan
+from .draw import SlideDrawer
+from .fonts import Faces
+
+
+@dataclass(frozen=True)
+class SlidesPdfOptions:
+    """How to print the deck: ``draft`` is the watermark's word (the briefing's 'draft' label), or None."""
+
+    draft: str | None = None
+
+
+def slide_key(index: int) -> str:
+    """The PDF destination of a slide (0-based index)."""
+    return f"slide-{index + 1}"
+
+
+def new_canvas(buf, size: tuple[float, float], plan: SlidePlan, faces: Faces) -> Canvas:
+    """A byte-stable canvas (reportlab's invariant mode, the briefing's date as the document's date) carrying
+    the deck's metadata; its initial font is the body font (reportlab's default would be an unembedded one)."""
+    c = Canvas(buf, pagesize=size, invariant=1, pageCompression=1, lang="en",
+               initialFontName=faces.name(plan.body_family))
+    if plan.date:
+        stamp = f"D:{plan.date:%Y%m%d}000000+00'00'"
+        c.setDateFormatter(lambda *parts: stamp)
+    c.setTitle(plan.title)
+    c.setAuthor(plan.author)
+    c.setSubject(plan.subject)
+    c.setKeywords(plan.keywords)
+    c.setCreator("briefgen")
+    return c
+
+
+def watermark(c, word: str, theme: Theme, faces: Faces, width: float, height: float, opacity: float = 1.0) -> None:
+    """The draft watermark across a page or slide, in the style's watermark text style, at the style's angle."""
+    ts = theme.text["watermark"]
+    c.saveState()
+    c.setFillColor(HexColor(ts.color))
+    if opacity < 1:
+        c.setFillAlpha(opacity)
+    c.setFont(faces.name(theme.fonts[ts.font].family, ts.bold, ts.italic), ts.size)
+    c.translate(width / 2, height / 2)
+    c.rotate(theme.page.layout.watermark_angle)
+    c.drawCentredString(0, -ts.size / 3, word)
+    c.restoreState()
+
+
+def render_slides_pdf(plan: SlidePlan, theme: Theme, options: SlidesPdfOptions, *, metrics: MetricsLookup) -> bytes:
+    """The deck as PDF bytes, drawn from the same plan the PPTX writer serialises."""
+    buf = io.BytesIO()
+    faces = Faces(theme, metrics)
+    c = new_canvas(buf, (plan.width, plan.height), plan, faces)
+    drawer = SlideDrawer(plan, faces, slide_key)
+    opacity = theme.page.layout.slide_watermark_opacity
+    for i, slide in enumerate(plan.slides):
+        c.bookmarkPage(slide_key(i))
+        c.addOutlineEntry(slide.title or str(i + 1), slide_key(i), level=0)
+        drawer.draw(c, slide, i + 1)
+        if options.draft:  # over the slide, as a slide's background would hide it
+            watermark(c, options.draft, theme, faces, plan.width, plan.height, opacity)
+        c.showPage()
+    c.showOutline()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,272 @@
+"""One planned slide drawn onto a reportlab canvas: one function per box type of the SlidePlan.
+
+The drawer works in the plan's own units (points from the slide's top-left
+corner); the caller places and scales the slide with the canvas transform, so
+the same code draws a full-size page and a handout's miniature. Text is set
+line by line from the lines the planner measured (``TextPara.lines``), so every
+line breaks where it breaks in the deck.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from reportlab.graphics import renderPDF
+from reportlab.lib.colors import HexColor
+
+from ...errors import RenderError
+from ...model import plain
+from ..plan import ChartBox, PictureBox, PlannedSlide, Rect, SlidePlan, TableBox, TextBox, TextPara
+from .charts import chart_drawing
+from .fonts import Faces
+
+# Exact line spacing puts a line's baseline this many times the font size above the bottom of its line
+# (what PowerPoint and LibreOffice do with the deck's fixed line heights).
+BASELINE_DROP = 0.2
+STRIKE_RISE = 0.3  # x size: a strike-through line above the baseline
+UNDERLINE_DROP = 0.1  # x size: a link's underline below the baseline
+RULE_WEIGHT = 0.05  # x size: strike-through and underline
+TABLE_HEADER_RULE = 1.5  # pt, for plans that do not carry their table rules
+TABLE_END_RULE = 0.75  # pt
+SLIDE_NUMBER_FIELD = "slidenum"  # TextPara.field of a slide number PowerPoint fills in
+
+Style = tuple[bool, bool, bool, "str | None"]  # bold, italic, strike, href
+
+
+class Targets:
+    """Where a slide's internal links lead: a section's first slide, by section id or by its agenda entry."""
+
+    def __init__(self, slides: list[PlannedSlide]):
+        self.first: dict[str, int] = {}
+        self._titles: dict[str, str] = {}
+        for i, slide in enumerate(slides):
+            if slide.section_id:
+                self.first.setdefault(slide.section_id, i)
+                self._titles.setdefault(_norm(slide.title), slide.section_id)
+        self._order = list(self.first)
+
+    def for_href(self, href: str | None) -> int | None:
+        if href and href.startswith("#"):
+            return self.first.get(href[1:])
+        return None
+
+    def for_entry(self, para: TextPara) -> int | None:
+        """The slide an agenda entry names: the section whose slides carry its text as title, else by number."""
+        section = self._titles.get(_norm(plain(para.runs)))
+        if section is None and para.number is not None and 0 < para.number <= len(self._order):
+            section = self._order[para.number - 1]
+        return self.first.get(section) if section else None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class SlideDrawer:
+    """Draws planned slides; ``destination(i)`` names the PDF destination of slide ``i`` (0-based) for links."""
+
+    def __init__(self, plan: SlidePlan, faces: Faces, destination: Callable[[int], str]):
+        self.plan = plan
+        self.H = plan.height
+        self.faces = faces
+        self.targets = Targets(plan.slides)
+        self.destination = destination
+        self.background = plan.theme_colors.get("lt1", "#FFFFFF")
+        self.link_color = plan.theme_colors.get("hlink")  # PowerPoint shows a web link in the theme's link colour
+        self._colors: dict[str, HexColor] = {}
+
+    def color(self, hexv: str) -> HexColor:
+        found = self._colors.get(hexv)
+        if found is None:
+            found = self._colors[hexv] = HexColor(hexv)
+        return found
+
+    def draw(self, c, slide: PlannedSlide, number: int) -> None:
+        """The slide's boxes in drawing order, in slide coordinates; ``number`` fills a slide-number field."""
+        self._number = number
+        self._agenda = slide.kind == "agenda"
+        for box in slide.boxes:
+            _drawer_for(box)(self, c, box)
+
+    # -- boxes -------------------------------------------------------------------------------------
+    def rect(self, c, box: Rect) -> None:
+        self._fill(c, box.x, box.y, box.w, box.h, box.fill)
+
+    def _fill(self, c, x: float, y: float, w: float, h: float, color: str | None) -> None:
+        if not color:
+            return
+        c.setFillColor(self.color(color))
+        c.rect(x, self.H - y - h, w, h, stroke=0, fill=1)
+
+    def text(self, c, box: TextBox) -> None:
+        self._fill(c, box.x, box.y, box.w, box.h, getattr(box, "fill", None))
+        self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, getattr(box, "anchor", "top"))
+
+    def paragraphs(self, c, paras, x: float, y: float, w: float, h: float, anchor: str = "top") -> None:
+        total = sum(p.height for p in paras)
+        top = y + {"top": 0.0, "middle": (h - total) / 2, "bottom": h - total}.get(anchor, 0.0)
+        for p in paras:
+            self.paragraph(c, p, x, top, w)
+            top += p.height
+
+    def paragraph(self, c, p: TextPara, x: float, top: float, w: float) -> None:
+        """One measured paragraph: its marker, then each of its lines at its baseline, aligned in the box."""
+        faces = self.faces
+        size, lead = p.size, p.line_height
+        marker = p.bullet or (f"{p.number}." if p.number is not None else None)
+        left = x + getattr(p, "margin", 0.0)
+        text_x = left + (p.indent if marker else 0.0)  # the deck indents only paragraphs with a marker
+        width = x + w - text_x
+        color = self.color(p.color)
+        lines = self._styled_lines(p)
+        target = self.targets.for_entry(p) if self._agenda else None
+        extent = [None, None]
+        for i, segments in enumerate(lines):
+            baseline = top + i * lead + lead - BASELINE_DROP * size
+            y = self.H - baseline
+            if i == 0 and marker:
+                self._show(c, left, y, faces.pieces(marker, faces.name(p.family, p.bold, p.italic)), size, color)
+            pieces = []
+            for text, (bold, italic, strike, href) in segments:
+                for font, part in faces.pieces(text, faces.name(p.family, bold, italic)):
+                    pieces.append((font, part, strike, href, faces.width(part, font, size)))
+            used = sum(piece[4] for piece in pieces)
+            gaps = 0.0
+            if p.align == "center":
+                cx = text_x + (width - used) / 2
+            elif p.align == "right":
+                cx = text_x + width - used
+            else:
+                cx = text_x
+                if p.align == "justify" and i < len(lines) - 1:
+                    spaces = sum(piece[1].count(" ") for piece in pieces)
+                    gaps = (width - used) / spaces if spaces else 0.0
+            start = cx
+            for font, part, strike, href, pw in pieces:
+                web = bool(href) and not href.startswith("#")
+                ink = self.color(self.link_color) if web and self.link_color else color
+                if gaps:
+                    pw += gaps * part.count(" ")
+                    self._justified(c, cx, y, font, part, size, ink, gaps)
+                else:
+                    self._show(c, cx, y, [(font, part)], size, ink)
+                for on, rise in ((strike, STRIKE_RISE), (web, -UNDERLINE_DROP)):
+                    if on:
+                        c.setStrokeColor(ink)
+                        c.setLineWidth(size * RULE_WEIGHT)
+                        c.line(cx, y + size * rise, cx + pw, y + size * rise)
+                if href:
+                    self._link(c, href, None, cx, baseline - lead + BASELINE_DROP * size, cx + pw,
+                               baseline + BASELINE_DROP * size)
+                cx += pw
+            if target is not None and pieces:
+                extent[0] = start if extent[0] is None else min(extent[0], start)
+                extent[1] = cx if extent[1] is None else max(extent[1], cx)
+        if target is not None and extent[0] is not None:
+            self._link(c, None, target, left, top, extent[1], top + len(lines) * lead)
+
+    def _show(self, c, x: float, y: float, pieces, size: float, color) -> None:
+        text = c.beginText(x, y)
+        text.setFillColor(color)
+        for font, part in pieces:
+            text.setFont(font, size)
+            text.textOut(part)
+        c.drawText(text)
+
+    def _justified(self, c, x: float, y: float, font: str, part: str, size: float, color, gap: float) -> None:
+        for word in part.split(" "):
+            if word:
+                self._show(c, x, y, self.faces.pieces(word, font), size, color)
+            x += self.faces.width(word + " ", font, size) + gap
+
+    def _link(self, c, href: str | None, slide: int | None, x0: float, top: float, x1: float, bottom: float) -> None:
+        rect = (x0, self.H - bottom, x1, self.H - top)
+        if slide is None:
+            slide = self.targets.for_href(href)
+            if slide is None and href and not href.startswith("#"):
+                c.linkURL(href, rect, relative=1)
+                return
+        if slide is not None:
+            c.linkRect("", self.destination(slide), rect, relative=1)
+
+    def _styled_lines(self, p: TextPara) -> list[list[tuple[str, Style]]]:
+        """Each measured line cut where the formatting of the runs changes.
+
+        The planner broke the paragraph's plain text into lines at spaces (or
+        inside a word too long for a line); each line is found again in that
+        text, so a run's bold, italic, strike-through and link follow it onto
+        whichever lines it spans.
+        """
+        base: Style = (p.bold, p.italic, False, None)
+        if getattr(p, "field", None) == SLIDE_NUMBER_FIELD:
+            return [[(str(self._number), base)]]
+        if len(p.runs) == 1 and not (p.runs[0].bold or p.runs[0].italic or p.runs[0].strike or p.runs[0].href):
+            return [[(line, base)] for line in p.lines]
+        text_parts, styles = [], []
+        for run in p.runs:
+            t = run.text.upper() if p.upper else run.text
+            text_parts.append(t)
+            styles.extend([(p.bold or run.bold, p.italic or run.italic, run.strike, run.href)] * len(t))
+        text = "".join(text_parts)
+        out, pos = [], 0
+        for line in p.lines:
+            while pos < len(text) and not text.startswith(line, pos) and text[pos].isspace():
+                pos += 1
+            if not text.startswith(line, pos):
+                out.append([(line, base)])  # the line is not in the runs' text (the planner rewrote it)
+                continue
+            segments: list[tuple[str, Style]] = []
+            for k, ch in enumerate(line):
+                style = styles[pos + k]
+                if segments and segments[-1][1] == style:
+                    segments[-1] = (segments[-1][0] + ch, style)
+                else:
+                    segments.append((ch, style))
+            out.append(segments)
+            pos += len(line)
+        return out
+
+    def picture(self, c, box: PictureBox) -> None:
+        c.drawImage(box.path, box.x, self.H - box.y - box.h, box.w, box.h, mask="auto")
+
+    def table(self, c, box: TableBox) -> None:
+        """Cell fills (header, zebra rows), each cell's paragraph inside its padding, and the two rules."""
+        rows = [box.header, *box.rows]
+        last = len(rows) - 1
+        header_rule = getattr(box, "header_rule", TABLE_HEADER_RULE)
+        end_rule = getattr(box, "end_rule", TABLE_END_RULE)
+        y = box.y
+        for r, (cells, h) in enumerate(zip(rows, box.row_heights)):
+            fill = box.header_fill if r == 0 else (box.zebra if r % 2 == 0 else None)
+            self._fill(c, box.x, y, sum(box.col_widths), h, fill)
+            x = box.x
+            for col, w in enumerate(box.col_widths):
+                if col < len(cells):
+                    pad = box.padding
+                    self.paragraphs(c, (cells[col],), x + pad, y + pad, w - 2 * pad, h - 2 * pad)
+                x += w
+            y += h
+            for weight in ((header_rule,) if r == 0 else ()) + ((end_rule,) if r == last else ()):
+                c.setStrokeColor(self.color(box.rule))
+                c.setLineWidth(weight)
+                c.line(box.x, self.H - y, box.x + sum(box.col_widths), self.H - y)
+
+    def chart(self, c, box: ChartBox) -> None:
+        drawing = chart_drawing(box, self.faces, self.background)
+        renderPDF.draw(drawing, c, box.x, self.H - box.y - box.h)
+
+
+_DRAW = {Rect: SlideDrawer.rect, TextBox: SlideDrawer.text, ChartBox: SlideDrawer.chart,
+         TableBox: SlideDrawer.table, PictureBox: SlideDrawer.picture}
+
+
+def _drawer_for(box):
+    """The drawing function of a box: by its type, else by its base type, else as text when it holds measured
+    paragraphs; any other box is an error rather than a slide silently missing something."""
+    for cls in type(box).__mro__:
+        found = _DRAW.get(cls)
+        if found:
+            return found
+    if hasattr(box, "paragraphs") and all(hasattr(box, a) for a in ("x", "y", "w", "h")):
+        return SlideDrawer.text
+    raise RenderError(f"the slides PDF cannot draw a {type(box).__name__} (a kind of box it does not know)")
