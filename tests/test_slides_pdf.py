@@ -376,7 +376,8 @@ def test_format_lists_and_their_errors():
     assert parse_formats("all") == ("pdf", "pptx")
     assert parse_formats("handout, pdf,handout") == ("handout", "pdf")
     assert parse_formats(["all", "slides-pdf"]) == ("pdf", "pptx", "slides-pdf")
-    for bad in ("pdf,", "slides", "PDF"):
+    assert parse_formats("PDF,Handout") == ("pdf", "handout")  # any letter case
+    for bad in ("pdf,", "slides", "docx"):
         with pytest.raises(UsageError):
             parse_formats(bad)
 

@@ -85,7 +85,8 @@ BriefingArg = typer.Argument(None, help="A briefing id under content/ or a path 
 ContentDir = typer.Option(Path("content"), "--content-dir", metavar="DIR", help="Where briefing ids are looked up.")
 FormatOpt = typer.Option("all", "--format", "-f", metavar="FORMAT[,FORMAT...]",
                          autocompletion=_choices(FORMAT_NAMES),
-                         help="Which outputs to write (any letter case); several joined by commas, e.g. pdf,pptx,handout.")
+                         help=f"Which outputs to write, [{'|'.join(FORMAT_NAMES)}] in any letter case; several "
+                              "joined by commas, e.g. pdf,pptx,handout.")
 SectionsOpt = typer.Option(None, "--sections", "-s", metavar="ID,ID",
                            help="Build exactly these section ids, in this order: ID,ID,...")
 ExcludeOpt = typer.Option(None, "--exclude", "-x", metavar="ID,ID", help="Leave out these section ids: ID,ID,...")
