@@ -125,9 +125,10 @@ def text_boxes(slide) -> list[tuple[float, float, float, float]]:
     return boxes
 
 
-def assert_nothing_overflows(pptx_path, tmp_path) -> int:
-    """Every character LibreOffice draws lies inside the box of a text-holding shape; returns the slide count."""
-    pdf = soffice_to_pdf(pptx_path, tmp_path)
+def assert_nothing_overflows(pptx_path, tmp_path, pdf=None) -> int:
+    """Every character LibreOffice draws (in ``pdf``, else a fresh conversion) lies inside the box of a
+    text-holding shape; returns the slide count."""
+    pdf = pdf or soffice_to_pdf(pptx_path, tmp_path)
     prs = Presentation(pptx_path)
     tol = 1.5
     with pdfplumber.open(pdf) as doc:

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 import briefgen
 
 from conftest import soffice_to_pdf
+from test_deck import assert_nothing_overflows
 
 EMU_PER_PT = 12700
 BACKGROUND = 0.9  # an object taller than this share of the slide is a background, not content
@@ -108,8 +109,9 @@ def test_the_default_deck_is_short_and_uses_its_slides(style, size, most, tmp_pa
     deck = briefgen.build(format="pptx", style=style, slide_size=size, output_dir=tmp_path).files[0]
     n = len(Presentation(deck).slides)
     assert n <= min(most, slide_budget(briefgen.load_briefing()))
-    fills = deck_fill(deck, soffice_to_pdf(deck, tmp_path))
-    assert fill_problems(fills) == []
+    pdf = soffice_to_pdf(deck, tmp_path)
+    assert fill_problems(deck_fill(deck, pdf)) == []
+    assert_nothing_overflows(deck, tmp_path, pdf)  # and in every style and size, nothing outside its shape
 
 
 def test_the_fill_measure_fails_on_a_sparse_deck(tmp_path):

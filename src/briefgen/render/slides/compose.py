@@ -106,9 +106,10 @@ class Composer:
     def paras(self, items: list[Item], width: float, size: float | None, style: str = "slide_body",
               spacing: float = 1.0) -> list[TextPara]:
         """Items measured at ``width``; ``spacing`` scales the style's space after each."""
-        after = self.ts.style(style).space_after * (size or self.ts.style(style).size) / self.ts.style(style).size
+        ts = self.ts.style(style)
+        after = ts.space_after * (size or ts.size) / ts.size * spacing
         return [self.ts.para(it.runs, style, width, size=size, bullet=it.bullet, number=it.number, digits=it.digits,
-                             level=it.level, hang=it.hang, space_after=after * spacing) for it in items]
+                             level=it.level, hang=it.hang, space_after=after) for it in items]
 
     def cut_tall(self, paras: list[TextPara]) -> tuple[list[TextPara], int]:
         """Paragraphs taller than the content area cut between lines; and how many were cut."""
@@ -127,8 +128,9 @@ class Composer:
                    name: str = "Body") -> list[Page]:
         """Items in one column, or two when that takes fewer slides, over as few slides as they need.
 
-        One column holds ``most`` items at most (the style's ``max_bullets``); two columns, for a list
-        of short items such as references, are bounded by their height alone."""
+        One column holds ``most`` items at most (by default the style's ``max_bullets`` and its leeway);
+        two columns, for a list of short items such as references, set closer and are bounded by their
+        height alone."""
         best = None
         for cols in ((1, 2) if columns else (1,)):
             width = (self.g.w - self.col_gap * (cols - 1)) / cols

@@ -243,6 +243,9 @@ class Planner:
         if p is None:
             p = ts.fit(slide.title, "slide_title", g.w, g.title_h, max_lines=lay.title_lines,
                        what=f"title '{short(slide.title)}'")
+        if p.height > g.title_h:  # too long even at the smallest size: cut, and said so
+            p = ts.clamp(p, "slide_title", g.w, max(1, int(g.title_h // p.line_height)))
+            self.note(f"cut the title '{short(slide.title)}' to fit its slide")
         slide.boxes.insert(0, TextBox(g.x, g.title_y, g.w, g.title_h, (p,), anchor="bottom", name="Title"))
         rule = self.t.color(self.t.slide.title_rule)
         if rule:
@@ -266,7 +269,7 @@ class Planner:
             slide.boxes.append(Rect(g.x, g.footer_y, g.w, lay.footer_rule, rule, name="Footer rule"))
         color = t.color("on_primary") if on_dark else None
         left_w = g.w * lay.footer_share
-        left = ts.one_line(ts.para(b.title, "slide_footer", left_w, space_after=0, color=color), "slide_footer", left_w)
+        left = ts.clamp(ts.para(b.title, "slide_footer", left_w, space_after=0, color=color), "slide_footer", left_w)
         num = dataclasses.replace(ts.para(str(number), "slide_footer", g.w - left_w, space_after=0, align="right",
                                           color=color), field=SLIDE_NUMBER)
         slide.boxes.append(TextBox(g.x, g.footer_y, left_w, g.footer_h, (left,), anchor="middle", name="Footer"))

@@ -84,16 +84,17 @@ class Typesetter:
             (note or self.note)(f"shrank {what or style} from {ts.size:g} pt to {size:g} pt to fit")
         return p
 
-    def one_line(self, p: TextPara, style: str, width: float) -> TextPara:
-        """``p`` (set in ``style``) cut to its first line, ending in an ellipsis when more followed."""
-        if len(p.lines) <= 1:
+    def clamp(self, p: TextPara, style: str, width: float, keep: int = 1) -> TextPara:
+        """``p`` (set in ``style``) cut to its first ``keep`` lines, the last ending in an ellipsis when
+        more followed."""
+        if len(p.lines) <= keep:
             return p
         measure = self.measure(self.style(style), p.size, p.bold)
-        words = p.lines[0].split(" ")
+        words = p.lines[keep - 1].split(" ")
         while len(words) > 1 and measure(" ".join(words) + "\u2026") > width * self.lay.fit_allowance:
             words.pop()
-        text = " ".join(words) + "\u2026"
-        return dataclasses.replace(p, runs=(Run(text),), lines=(text,))
+        lines = p.lines[:keep - 1] + (" ".join(words) + "\u2026",)
+        return dataclasses.replace(p, runs=(Run(" ".join(lines)),), lines=lines)
 
     def cut(self, p: TextPara, height: float) -> list[TextPara]:
         """A paragraph taller than ``height`` cut between lines; only the first piece keeps its marker."""
