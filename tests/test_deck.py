@@ -456,3 +456,49 @@ def test_blocks_nested_at_any_depth_reach_a_slide_or_the_notes(make_briefing, tm
     text = first.notes_slide.notes_text_frame.text
     assert text.startswith("Words the author wrote for the speaker.")
     assert text.index("\u2014\u2014\u2014") < text.index("Opening prose.")
+
+
+# -- composing, read off the plan ------------------------------------------------------------------------
+def _plan(make_briefing, sections: dict[str, str], style: str = "formal"):
+    from briefgen.load.fonts import metrics
+
+    root = make_briefing(f"title: T\nsections: [{', '.join(sections)}]\n", sections)
+    return plan_slides(briefgen.load_briefing(root), load_theme(style), metrics=metrics)
+
+
+def _points(n: int) -> str:
+    return "key_points:\n" + "".join(f"  - Point number {i}.\n" for i in range(n))
+
+
+@pytest.mark.parametrize("n, per_slide", [(6, [6]), (7, [7]), (8, [8]), (9, [5, 4]), (16, [8, 8])])
+def test_short_points_take_about_six_to_a_slide_split_evenly(make_briefing, n, per_slide):
+    plan = _plan(make_briefing, {"a": f"---\ntitle: A\n{_points(n)}---\nBody.\n"})
+    bodies = [len(b.paragraphs) for s in plan.slides if s.kind == "points" for b in s.boxes if b.name == "Body"]
+    assert bodies == per_slide
+
+
+def test_a_table_that_fits_joins_its_points_and_a_long_one_gets_slides_with_its_header(make_briefing):
+    small = "| Name | N |\n| --- | --- |\n" + "".join(f"| row {i} | {i} |\n" for i in range(4))
+    big = "| Name | N |\n| --- | --- |\n" + "".join(f"| row {i} | {i} |\n" for i in range(60))
+    plan = _plan(make_briefing, {"a": f"---\ntitle: A\n{_points(2)}---\n{small}",
+                                 "b": f"---\ntitle: B\n{_points(2)}---\n{big}"})
+    a = [s for s in plan.slides if s.section_id == "a"]
+    assert [s.kind for s in a] == ["points"] and any(type(b).__name__ == "TableBox" for b in a[0].boxes)
+    b = [s for s in plan.slides if s.section_id == "b"]
+    tables = [box for s in b for box in s.boxes if type(box).__name__ == "TableBox"]
+    assert [s.kind for s in b][0] == "points" and len(tables) >= 3
+    assert sum(len(t.rows) for t in tables) == 60 and all(t.header[0].runs[0].text == "Name" for t in tables)
+    assert max(len(t.rows) for t in tables) - min(len(t.rows) for t in tables) <= 1  # evened out
+
+
+def test_a_chart_shares_the_slide_of_short_points_and_has_its_own_after_long_ones(make_briefing):
+    chart = "chart: {type: column, title: Growth, categories: [a, b], series: [{name: s, values: [1, 2]}]}\n"
+    plan = _plan(make_briefing, {"a": f"---\ntitle: A\nkey_points: [Short.]\n{chart}---\nBody.\n",
+                                 "b": f"---\ntitle: B\n{_points(6)}{chart}---\nBody.\n"})
+    kinds = {sid: [s.kind for s in plan.slides if s.section_id == sid] for sid in "ab"}
+    assert kinds == {"a": ["points"], "b": ["points", "chart"]}
+    joined = next(box for s in plan.slides if s.section_id == "a" for box in s.boxes
+                  if type(box).__name__ == "ChartBox")
+    assert joined.title == "Growth"  # the chart names itself when the slide is titled by the section
+    lone = next(box for s in plan.slides if s.kind == "chart" for box in s.boxes if type(box).__name__ == "ChartBox")
+    assert lone.title is None and next(s for s in plan.slides if s.kind == "chart").title == "Growth"

@@ -35,7 +35,8 @@ SIGNATURES = {
     "PackageWriter.write(pkg_file, pkg_rels, parts)":
         lambda: params(PackageWriter.write) == ["pkg_file", "pkg_rels", "parts"],
     "PackageWriter(pkg_file, pkg_rels, parts)._write()":
-        lambda: params(PackageWriter.__init__) == ["pkg_file", "pkg_rels", "parts"] and params(PackageWriter._write) == [],
+        lambda: params(PackageWriter.__init__) == ["pkg_file", "pkg_rels", "parts"]
+        and params(PackageWriter._write) == [],
     "PackageWriter._write_content_types_stream/_write_pkg_rels/_write_parts(phys_writer)":
         lambda: all(params(getattr(PackageWriter, m)) == ["phys_writer"]
                     for m in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")),

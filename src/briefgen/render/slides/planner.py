@@ -249,8 +249,8 @@ class Planner:
         slide.boxes.insert(0, TextBox(g.x, g.title_y, g.w, g.title_h, (p,), anchor="bottom", name="Title"))
         rule = self.t.color(self.t.slide.title_rule)
         if rule:
-            slide.boxes.insert(1, Rect(g.x, g.title_y + g.title_h + lay.title_rule_drop, g.width * lay.title_rule_length,
-                                       lay.title_rule, rule, name="Title rule"))
+            y = g.title_y + g.title_h + lay.title_rule_drop
+            slide.boxes.insert(1, Rect(g.x, y, g.width * lay.title_rule_length, lay.title_rule, rule, name="Title rule"))
 
     def furniture(self, slide: PlannedSlide, number: int, on_dark: bool) -> None:
         """Marking bands on every slide; below the title slide, a footer with the title and the slide's number."""

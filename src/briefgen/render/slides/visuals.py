@@ -101,7 +101,8 @@ class VisualSlides(Visitor):
         return [Visual("image", title, [box], image.alt)]
 
     # -- tables ------------------------------------------------------------------------------------
-    def visit_table(self, table: Table, title: str, largest: float, note, page: list[Box] | None = None) -> list[Visual]:
+    def visit_table(self, table: Table, title: str, largest: float, note,
+                    page: list[Box] | None = None) -> list[Visual]:
         """A table's slides: none when it fits below the points on ``page`` (it joins them there);
         else across the content width, its text as large as lets it fit one slide (from ``largest``
         down to the table style's size); else at that size, its rows evened out over slides with the
