@@ -37,6 +37,20 @@ def test_sections_lists_every_section_and_the_presets():
     assert "PRESETS" in res.output and "trade" in res.output
 
 
+def test_the_slides_column_counts_the_slides_the_deck_gives_each_section(tmp_path):
+    from pptx import Presentation
+
+    res = invoke("sections")
+    rows = [line.split() for line in res.output.splitlines()[3:] if line and line.split()[0] != "PRESETS"]
+    counts = {row[0]: int(row[-1]) for row in rows if row[-1].isdigit() and len(row) > 4}
+    res = invoke("build", "--format", "pptx", "--output", str(tmp_path), "--quiet")
+    deck = Presentation(tmp_path / "us-mexico.pptx")
+    titles = [next(sh.text_frame.text for sh in s.shapes if sh.name in ("Title", "Cover")) for s in deck.slides]
+    assert len(counts) == 8 and sum(counts.values()) == len(titles) - 3  # title, agenda and sources slides
+    assert counts["economy"] == sum(t.startswith("Bilateral Economic Issues") or t.startswith("Stock of foreign")
+                                    for t in titles)
+
+
 def test_styles_lists_the_shipped_styles_with_descriptions():
     res = invoke("styles")
     assert res.exit_code == 0

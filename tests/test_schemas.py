@@ -155,7 +155,8 @@ page = mapping({"size": st.one_of(often(["letter", "a4"], ["x", ""]), st.lists(l
 slide = mapping({"size": often(["16:9", "4:3"], ["16:10", ""]), "margin": length, "title_height": length,
                  "footer_height": length, "min_font_size": number, "max_bullets": number, "max_words": number,
                  "cover": covers, "title_rule": color, "section_fill": color, "fact_fill": color,
-                 "footer_rule": color, "logo_height": number})
+                 "footer_rule": color, "logo_height": number,
+                 "dividers": often(["auto", "always", "never"], ["sometimes", ""])})
 font = mapping({k: text for k in ("family", "regular", "bold", "italic", "bold_italic")}, ("family", "regular"))
 style = mapping({"colors": st.dictionaries(st.sampled_from(["primary", "text"]), color, max_size=2),
                  "chart_palette": st.lists(color, min_size=1, max_size=2),

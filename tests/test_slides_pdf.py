@@ -157,7 +157,7 @@ def word_problems(pdf, pptx: Path) -> list[str]:
 
 # -- the slides PDF ----------------------------------------------------------------------------------
 def test_one_page_per_slide_each_holding_that_slides_words(deck):
-    assert len(pypdf.PdfReader(deck["slides.pdf"]).pages) == len(Presentation(deck["pptx"]).slides) > 20
+    assert len(pypdf.PdfReader(deck["slides.pdf"]).pages) == len(Presentation(deck["pptx"]).slides) >= 10
     assert word_problems(deck["slides.pdf"], deck["pptx"]) == []
 
 
@@ -332,7 +332,7 @@ def test_slides_per_page_gives_the_page_count(make_briefing, tmp_path, per_page)
                            output_dir=tmp_path).files
     slides = len(pypdf.PdfReader(files[0]).pages)
     handout = len(pypdf.PdfReader(files[1]).pages)
-    assert slides > 6
+    assert slides >= 5
     assert handout == math.ceil(slides / per_page)
     assert handout != math.ceil(slides / (per_page % 3 + 1))  # the count tells the layouts apart
     assert page_x_of_y_problems(files[1]) == []

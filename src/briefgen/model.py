@@ -161,7 +161,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "agenda": "Agenda",
     "sources": "Sources",
     "source": "Source",
-    "continued": "(cont.)",
+    "continued": "(cont.)",  # no longer printed (split slides are numbered); still accepted in briefing.yaml
+    "part": "({n} of {total})",  # after the title of each slide of a run that shares one
     "draft": "DRAFT",
 }
 

@@ -176,13 +176,72 @@ class PdfLayout:
 
 @dataclass(frozen=True)
 class DeckLayout:
-    """Design numbers of the deck that are not text styles (see :class:`PdfLayout`); ``slide.layout``."""
+    """Design numbers of the deck that are not text styles (see :class:`PdfLayout`); ``slide.layout``.
 
+    The slide grid (margin, title and footer heights) and the text sizes are the style's own settings;
+    these numbers place things on that grid."""
+
+    # the grid
     marking_band: float = 0.6  # x slide marking size: added to its leading for the band's height
     title_gap: float = 0.6  # x margin: above the title and between title and content
     footer_gap: float = 0.3  # x margin: between content and footer
+    footer_share: float = 0.8  # of the content width: the footer's title; the slide number takes the rest
+    footer_rule: float = 0.75  # pt: the rule above the footer
+    # text
     fit_allowance: float = 0.97  # measured lines are broken at this share of a box's width
-    bullet_indent: float = 0.9  # x bullet size
+    bullet_indent: float = 0.9  # x bullet size: the hanging indent after a bullet
+    number_gap: float = 0.5  # x size: after the widest number of a numbered list
+    level_indent: float = 1.2  # x bullet size: each level of a nested list
+    list_spacing: float = 0.5  # x slide_body space after: between the items of a list set in two columns
+    body_floor: float = 0.8  # x slide_body size: the smallest bullet size the whole deck may be set at
+    title_lines: int = 2  # lines a slide title may take
+    title_one_line: float = 0.85  # x slide_title size: chart, table and image titles shrink to one line to here
+    title_rule_length: float = 0.12  # x slide width: the accent rule under a title
+    title_rule: float = 2.5  # pt: its weight
+    title_rule_drop: float = 4.0  # pt: between the title and its rule
+    # composing a section's slide
+    block_gap: float = 0.5  # x margin: between bullets and the fact cards below them
+    column_gap: float = 1.0  # x margin: between two columns (bullets, bullets beside cards)
+    beside_share: float = 0.6  # of the content width: the bullets' column when fact cards stand beside them
+    bullets_leeway: int = 2  # a slide may hold this many bullets over max_bullets when that saves a slide
+    visual_join: float = 0.3  # of the content height: points no taller share the slide with their chart or image
+    facts_per_row: int = 4  # fact cards in one row at most
+    card_gap: float = 0.5  # x margin: between fact cards
+    card_padding: float = 1.0  # x fact-box padding: inside a fact card
+    card_value_gap: float = 0.35  # x value size: between a fact's value and its label
+    card_value_floor: float = 0.6  # x slide_fact_value size: values shrink to stay on one line down to here
+    card_label_share: float = 0.4  # of the content height: a fact label at most, shrinking to fit
+    card_grow: float = 1.5  # x a card's measured height: cards grow this far into free space
+    card_alone: float = 0.5  # of the content height: fact cards with no bullets are at least this tall
+    card_rule: float = 3.0  # pt: the rule atop a fact card in a style without a card fill
+    dividers_after: int = 8  # sections: with ``dividers: auto``, longer decks get section dividers
+    # charts, tables, images
+    chart_label_scale: float = 1.75  # x chart_label size, never below the minimum size
+    chart_source_gap: float = 4.0  # pt between a chart and its source line
+    chart_gap_width: float = 60.0  # % of a bar's width between categories
+    chart_series_gap: float = 10.0  # % of a bar's width between the bars of one category
+    chart_line_width: float = 2.25  # pt
+    chart_grid: float = 0.5  # pt: gridlines
+    table_padding: float = 0.8  # x fact-box padding: table cells, left and right
+    table_padding_vertical: float = 0.6  # x table cell padding: top and bottom
+    table_allowance: float = 4.0  # pt added to a column's measured width
+    table_header_rule: float = 1.5  # pt: below the header row
+    table_end_rule: float = 0.75  # pt: below the last row
+    # the title slide and section dividers
+    cover_title_scale: float = 1.4  # x slide_title size: the briefing title on the title slide
+    cover_title_share: float = 0.4  # of the slide height: the cover title at most
+    cover_title_lines: int = 3  # lines the cover title, or a divider's title, may take
+    cover_block_share: float = 0.62  # of the slide width: the colour block of a block cover
+    cover_inset: float = 1.5  # x margin: the text's inset on a left or block cover
+    cover_issuer_gap: float = 14.0  # pt below the issuer
+    cover_title_gap: float = 12.0  # pt below the title (and above its rule)
+    cover_subtitle_gap: float = 18.0  # pt below the subtitle
+    logo_gap: float = 0.5  # x margin: below the logo
+    divider_inset: float = 2.0  # x margin: a divider's title from the left edge
+    divider_share: float = 0.8  # of the content width: a divider's title
+    divider_rule: float = 3.0  # pt: the rule under a divider's title
+    divider_rule_drop: float = 14.0  # pt between a divider's title and its rule
+    dark_below: float = 140.0  # luma (0-255): a section fill darker than this takes light text
 
 
 @dataclass(frozen=True)
@@ -214,9 +273,10 @@ class SlideSettings:
     title_height: float
     footer_height: float
     min_font_size: float
-    max_bullets: int
-    max_words: int
+    max_bullets: int  # bullets on a slide at most (a list set in two columns is bounded by their height)
+    max_words: int  # accepted for older style files; slides are composed by measured fit
     cover: str
+    dividers: str  # auto, always or never: section divider slides
     title_rule: str | None
     section_fill: str
     fact_fill: str | None

@@ -267,8 +267,9 @@ class SlideIn(_Closed, kw_only=True):
     footer_height: LengthText = "0.35in"
     min_font_size: _between(6, 60) = 14
     max_bullets: Annotated[int, Meta(ge=1, le=20)] = 6
-    max_words: Annotated[int, Meta(ge=5, le=200)] = 40
+    max_words: Annotated[int, Meta(ge=5, le=200)] = 40  # no longer used: slides are composed by measured fit
     cover: Literal["centered", "left", "block"] = "centered"
+    dividers: Literal["auto", "always", "never"] = "auto"
     title_rule: Color | None = None
     section_fill: Color = "primary"
     fact_fill: Color | None = None

@@ -292,7 +292,8 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
     slide = SlideSettings(
         size=sl.size, margin=Length.parse(sl.margin).pt, title_height=Length.parse(sl.title_height).pt,
         footer_height=Length.parse(sl.footer_height).pt, min_font_size=float(sl.min_font_size),
-        max_bullets=sl.max_bullets, max_words=sl.max_words, cover=sl.cover, title_rule=color(sl.title_rule, ()),
+        max_bullets=sl.max_bullets, max_words=sl.max_words, cover=sl.cover, dividers=sl.dividers,
+        title_rule=color(sl.title_rule, ()),
         section_fill=color(sl.section_fill, ()), fact_fill=color(sl.fact_fill, ()),
         footer_rule=color(sl.footer_rule, ()), logo_height=float(sl.logo_height), layout=deck_layout)
     return Theme(

@@ -25,8 +25,10 @@ class TextPara:
     lines: tuple[str, ...]
     bullet: str | None = None
     number: int | None = None  # a numbered item (the number is PowerPoint's own auto-numbering)
-    indent: float = 0.0
+    indent: float = 0.0  # the hanging indent of a bullet or number
     upper: bool = False
+    margin: float = 0.0  # the left margin before the bullet: a nested list's level
+    field: str | None = None  # a PowerPoint field the runs stand in for ("slidenum"), updated by PowerPoint
 
     @property
     def height(self) -> float:
@@ -76,6 +78,11 @@ class ChartBox:
     grid_color: str
     number_format: str
     alt: str
+    title: str | None  # shown in the chart, when the slide's title is another's
+    gap_width: float  # % of a bar's width between categories
+    series_gap: float  # % of a bar's width between the bars of one category
+    line_width: float
+    grid_width: float
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,10 @@ class TableBox:
     header_fill: str | None
     zebra: str | None
     rule: str
-    padding: float
+    padding: float  # left and right of a cell's text
+    padding_v: float  # above and below it
+    header_rule: float  # the weight of the rule below the header row
+    end_rule: float  # and below the last row
 
     @property
     def h(self) -> float:
@@ -114,7 +124,10 @@ Box = Union[TextBox, Rect, ChartBox, TableBox, PictureBox]
 
 @dataclass
 class PlannedSlide:
-    """One slide: what kind it is, its boxes in drawing order, its speaker notes."""
+    """One slide: what kind it is, its boxes in drawing order, its speaker notes.
+
+    ``kind`` is one of title, agenda, divider, points (a section's key points, facts or text),
+    chart, table, image and sources."""
 
     kind: str
     title: str

@@ -21,6 +21,9 @@ from pptx.opc.serialized import PackageWriter
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_FIXED_DATE = dt.datetime(*_FIXED_ZIP_TIME)
+_FIRST_SLIDE_ID = 256  # the lowest id a slide may have (ECMA-376 ST_SlideId)
+_MEMBER_MODE = 0o644 << 16  # rw-r--r--, in the zip entry's external attributes
 
 
 def freeze(slide) -> None:
@@ -114,7 +117,7 @@ def slide_adder(prs):
     part = prs.part
     rels = part.rels
     id_list = prs.slides._sldIdLst
-    next_id = max([255] + [int(s.get("id")) for s in id_list]) + 1
+    next_id = max([_FIRST_SLIDE_ID - 1] + [int(s.get("id")) for s in id_list]) + 1
     next_rid = len(rels) + 1
 
     def add(layout):
@@ -131,6 +134,14 @@ def slide_adder(prs):
     return add
 
 
+def cross_at_last_category(value_axis) -> None:
+    """Make a chart's value axis cross its category axis at the last category.
+
+    The setting is stored on the value axis (``c:valAx/c:crosses``), where python-pptx offers no
+    property: its ``crosses`` writes the other axis's element."""
+    value_axis._element.get_or_add_crosses().set("val", "max")
+
+
 class StableWorkbookWriter(CategoryWorkbookWriter):
     """The embedded chart workbook with a fixed creation date, so identical input gives identical bytes."""
 
@@ -142,7 +153,7 @@ class StableWorkbookWriter(CategoryWorkbookWriter):
         @contextmanager
         def opened():
             workbook = Workbook(xlsx_file, {"in_memory": True})
-            workbook.set_properties({"created": dt.datetime(2000, 1, 1)})
+            workbook.set_properties({"created": _FIXED_DATE})
             worksheet = workbook.add_worksheet()
             yield workbook, worksheet
             workbook.close()
@@ -171,7 +182,7 @@ class FixedTimeZip:
     def write(self, pack_uri, blob: bytes) -> None:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
+        info.external_attr = _MEMBER_MODE
         self._zip.writestr(info, blob)
 
 

@@ -17,7 +17,6 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
-    XL_AXIS_CROSSES,
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
     XL_LEGEND_POSITION,
@@ -34,6 +33,7 @@ from .package import (
     StableChartData,
     StableWriter,
     count_partnames,
+    cross_at_last_category,
     freeze,
     notes_adder,
     slide_adder,
@@ -43,6 +43,11 @@ _CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLU
                 "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
 _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
 _BLANK_LAYOUT = 6
+_CENTI = 100  # DrawingML sizes and spacings are in hundredths of a point
+_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # the id PowerPoint gives its slide-number field
+_WHOLE_TICKS = 10  # a value axis reaching this far shows whole numbers on its ticks
+_PROPERTY_LENGTH = 255  # characters a document property may hold
+_NO_DATE = dt.datetime(2000, 1, 1)  # the documents' date when the briefing has none
 
 
 def render_pptx(plan: SlidePlan) -> bytes:
@@ -142,21 +147,23 @@ def _draw_text(slide, box: TextBox) -> None:
 
 
 def _paragraph_xml(slide, para: TextPara) -> str:
-    """One ``<a:p>``: explicit size, line spacing and spacing after, bullet or none, one run per model run."""
-    spacing = (f'<a:lnSpc><a:spcPts val="{round(para.line_height * 100)}"/></a:lnSpc>'
+    """One ``<a:p>``: explicit size, line spacing and spacing after, bullet or none, one run per model run
+    (or a field PowerPoint keeps up to date, such as the slide number)."""
+    spacing = (f'<a:lnSpc><a:spcPts val="{round(para.line_height * _CENTI)}"/></a:lnSpc>'
                f'<a:spcBef><a:spcPts val="0"/></a:spcBef>'
-               f'<a:spcAft><a:spcPts val="{round(para.space_after * 100)}"/></a:spcAft>')
+               f'<a:spcAft><a:spcPts val="{round(para.space_after * _CENTI)}"/></a:spcAft>')
+    margins = ""
+    if para.margin or para.indent:
+        margins = f' marL="{emu(para.margin + para.indent)}" indent="{-emu(para.indent)}"'
+    marker = "<a:buNone/>"
     if para.bullet:
-        ppr = (f'<a:pPr marL="{emu(para.indent)}" indent="{-emu(para.indent)}" algn="{_ALGN[para.align]}">{spacing}'
-               f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
-               f'<a:buChar char={quoteattr(para.bullet)}/></a:pPr>')
+        marker = f'<a:buChar char={quoteattr(para.bullet)}/>'
     elif para.number is not None:
-        ppr = (f'<a:pPr marL="{emu(para.indent)}" indent="{-emu(para.indent)}" algn="{_ALGN[para.align]}">{spacing}'
-               f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>'
-               f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/></a:pPr>')
-    else:
-        ppr = f'<a:pPr algn="{_ALGN[para.align]}">{spacing}<a:buNone/></a:pPr>'
-    size = round(para.size * 100)
+        marker = f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>'
+    if marker != "<a:buNone/>":
+        marker = f'<a:buClr>{_clr(slide, para.color)}</a:buClr><a:buFont typeface={quoteattr(para.family)}/>{marker}'
+    ppr = f'<a:pPr{margins} algn="{_ALGN[para.align]}">{spacing}{marker}</a:pPr>'
+    size = round(para.size * _CENTI)
     runs = []
     for run in para.runs:
         text = run.text.upper() if para.upper else run.text
@@ -168,8 +175,11 @@ def _paragraph_xml(slide, para: TextPara) -> str:
             rid = slide.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{rid}"/>'
         face = quoteattr(para.family)
-        runs.append(f'<a:r><a:rPr {attrs} dirty="0">{_fill(slide, para.color)}<a:latin typeface={face}/>'
-                    f'<a:cs typeface={face}/>{link}</a:rPr><a:t>{escape(text)}</a:t></a:r>')
+        props = f'<a:rPr {attrs} dirty="0">{_fill(slide, para.color)}<a:latin typeface={face}/><a:cs typeface={face}/>'
+        if para.field:
+            runs.append(f'<a:fld id="{_FIELD_ID}" type="{para.field}">{props}</a:rPr><a:t>{escape(text)}</a:t></a:fld>')
+        else:
+            runs.append(f'<a:r>{props}{link}</a:rPr><a:t>{escape(text)}</a:t></a:r>')
     end = f'<a:endParaRPr lang="en-US" sz="{size}" dirty="0"/>'
     return f"<a:p>{ppr}{''.join(runs)}{end}</a:p>"
 
@@ -198,7 +208,7 @@ def _draw_table(slide, box: TableBox) -> None:
         for c in range(ncols):
             cell = table.cell(r, c)
             cell.margin_left = cell.margin_right = Emu(emu(box.padding))
-            cell.margin_top = cell.margin_bottom = Emu(emu(box.padding))
+            cell.margin_top = cell.margin_bottom = Emu(emu(box.padding_v))
             cell.vertical_anchor = MSO_ANCHOR.TOP
             fill = box.header_fill if r == 0 else (box.zebra if r % 2 == 0 else None)
             if fill:
@@ -214,7 +224,7 @@ def _draw_table(slide, box: TableBox) -> None:
                     body.remove(old)
                 body.append(parse_xml(f"<a:txBody {_NS}>{_paragraph_xml(slide, cells[c])}</a:txBody>")[0])
             if r == 0 or r == nrows - 1:
-                _cell_rule(cell, box.rule, 1.5 if r == 0 else 0.75)
+                _cell_rule(cell, box.rule, box.header_rule if r == 0 else box.end_rule)
 
 
 def _cell_rule(cell, color: str, width_pt: float) -> None:
@@ -235,7 +245,13 @@ def _draw_chart(slide, box: ChartBox) -> None:
     gf.name = "Chart"
     _set_alt(gf, box.alt)
     c = gf.chart
-    c.has_title = False
+    c.has_title = bool(box.title)
+    if box.title:
+        c.chart_title.text_frame.text = box.title
+        run = c.chart_title.text_frame.paragraphs[0].runs[0]
+        run.font.size = Emu(emu(box.label_size))
+        run.font.name = box.family
+        run.font.color.rgb = _rgb(box.text_color)
     c.font.name = box.family
     c.font.size = Emu(emu(box.label_size))
     c.font.color.rgb = _rgb(box.label_color)
@@ -262,8 +278,8 @@ def _draw_chart(slide, box: ChartBox) -> None:
             point.format.fill.fore_color.rgb = _rgb(box.colors[i % len(box.colors)])
         return
     if chart.type in ("bar", "column"):
-        plot.gap_width = 60
-        plot.overlap = -10 if multi else 0
+        plot.gap_width = round(box.gap_width)
+        plot.overlap = -round(box.series_gap) if multi else 0
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
     else:
         labels.position = XL_LABEL_POSITION.ABOVE
@@ -271,7 +287,7 @@ def _draw_chart(slide, box: ChartBox) -> None:
         color = _rgb(box.colors[i % len(box.colors)])
         if chart.type == "line":
             series.format.line.color.rgb = color
-            series.format.line.width = Emu(emu(2.25))
+            series.format.line.width = Emu(emu(box.line_width))
             series.smooth = False
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = color
@@ -281,18 +297,20 @@ def _draw_chart(slide, box: ChartBox) -> None:
     va, ca = c.value_axis, c.category_axis
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = _rgb(box.grid_color)
-    va.major_gridlines.format.line.width = Emu(emu(0.5))
+    va.major_gridlines.format.line.width = Emu(emu(box.grid_width))
     va.format.line.fill.background()
     # ticks of a 0-100 axis are whole numbers; decimals there only add noise
     values = [v for s in chart.series for v in s.values]
-    va.tick_labels.number_format = "#,##0" if max(abs(v) for v in values) >= 10 else box.number_format
+    va.tick_labels.number_format = "#,##0" if max(abs(v) for v in values) >= _WHOLE_TICKS else box.number_format
     va.tick_labels.number_format_is_linked = False
     va.tick_labels.font.size = Emu(emu(box.label_size))
     ca.tick_labels.font.size = Emu(emu(box.label_size))
     ca.format.line.color.rgb = _rgb(box.label_color)
     if chart.type == "bar":
-        ca.reverse_order = True  # first category on top, as it is read
-        ca.crosses = XL_AXIS_CROSSES.MAXIMUM  # and the value axis stays at the bottom
+        # first category on top, as it is read; the value axis then crosses at the last category,
+        # which keeps it at the bottom
+        ca.reverse_order = True
+        cross_at_last_category(va)
     if chart.unit:
         va.has_title = True
         va.axis_title.text_frame.text = chart.unit
@@ -340,7 +358,7 @@ def _write_properties(prs, plan: SlidePlan) -> None:
     cp.keywords = _prop(plan.keywords)
     cp.last_modified_by = "briefgen"
     cp.revision = 1
-    when = dt.datetime.combine(plan.date, dt.time()) if plan.date else dt.datetime(2000, 1, 1)
+    when = dt.datetime.combine(plan.date, dt.time()) if plan.date else _NO_DATE
     cp.created = when
     cp.modified = when
     cp.last_printed = when
@@ -348,4 +366,4 @@ def _write_properties(prs, plan: SlidePlan) -> None:
 
 def _prop(text: str) -> str:
     """A document property cut to the 255 characters the format allows."""
-    return text if len(text) <= 255 else text[:254] + "…"
+    return text if len(text) <= _PROPERTY_LENGTH else text[:_PROPERTY_LENGTH - 1] + "…"
