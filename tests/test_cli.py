@@ -261,7 +261,7 @@ def test_help_lists_the_choices_each_option_takes():
     text = " ".join(invoke("build", "--help").output.split())
     assert f"--page-size [{'|'.join(PAGE_SIZES)}]" in text
     assert f"--slide-size [{'|'.join(SLIDE_SIZES)}]" in text
-    assert "--format [pdf|pptx|all]" in text
+    assert "--format [pdf|pptx|summary|all]" in text
 
 
 def test_choices_are_taken_in_any_letter_case(tmp_path):
@@ -278,7 +278,7 @@ def test_choices_are_taken_in_any_letter_case(tmp_path):
 @pytest.mark.parametrize("option, value, message", [
     ("--page-size", "B5", "unknown page size 'B5': use letter, a4 or legal"),
     ("--slide-size", "21:9", "unknown slide size '21:9': use 16:9 or 4:3"),
-    ("--format", "docx", "unknown format 'docx': use pdf, pptx or all"),
+    ("--format", "docx", "unknown format 'docx': use pdf, pptx, summary or all"),
 ])
 def test_an_unknown_choice_is_a_usage_error_naming_the_choices(tmp_path, option, value, message):
     res = invoke("build", option, value, "--output", str(tmp_path))

@@ -17,7 +17,7 @@ from .formats import PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES, Format, choice
 from .inputs import cache_key, cached, collector_paused, read_fresh, read_inputs
 from .load.fonts import adopt_metrics, check_coverage
 from .model import Briefing
-from .output import output_stem, write_all_atomic
+from .output import output_base, output_path, output_stem, write_all_atomic
 from .processes import Forked, can_fork
 from .selection import Selection, select
 from .theme import Theme
@@ -66,14 +66,17 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
           preset: str | None = None, style: str | Path | None = None, output_dir: str | Path = "output",
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
-          on_note: Callable[[str], None] | None = None, cache: bool = True, processes: bool = False,
-          chart_checks: bool = True) -> BuildResult:
-    """Render a briefing to PDF and/or PPTX and write the files atomically.
+          pages: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
+          processes: bool = False, chart_checks: bool = True) -> BuildResult:
+    """Render a briefing to PDF and/or PPTX, or its one-page summary, and write the files atomically.
 
-    Both outputs are rendered in memory before either is written, so a failure in
+    Every output is rendered in memory before any is written, so a failure in
     one leaves every previous file untouched. ``output_file`` names the file (its
     extension is replaced per format); otherwise names follow
-    :func:`briefgen.output.output_stem`. ``format`` (pdf, pptx, all), ``page_size``
+    :func:`briefgen.output.output_stem`. ``summary`` writes ``<name>.summary.pdf``
+    on at most ``pages`` pages (see :mod:`briefgen.render.summary`); one that
+    cannot fit is a :class:`briefgen.errors.RenderError` and nothing is written.
+    ``format`` (pdf, pptx, summary, all), ``page_size``
     and ``slide_size`` are names in any letter case (see :mod:`briefgen.formats`);
     an unknown one is a :class:`UsageError`. ``cache=False`` reads every input afresh
     and keeps nothing. ``processes=True`` lets the build fork (reading and the
@@ -87,6 +90,8 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     fmt = Format.parse(format)
     page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
     slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
     if not chart_checks:
         from reportlab import rl_config
 
@@ -95,11 +100,11 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
     selection = _selection(sections, exclude, preset)
     with cache_mod.switched_off(not cache):
         return _build(briefing, kinds, selection, style, content_dir, output_dir, output_file,
-                      page_size, slide_size, bleed, cmyk, draft, on_note, processes and can_fork())
+                      page_size, slide_size, bleed, cmyk, draft, pages, on_note, processes and can_fork())
 
 
 def _build(briefing, kinds, selection, style, content_dir, output_dir, output_file, page_size, slide_size,
-           bleed, cmyk, draft, on_note, fork: bool) -> BuildResult:
+           bleed, cmyk, draft, pages, on_note, fork: bool) -> BuildResult:
     chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size, fork)
     try:
         result = BuildResult(briefing=chosen, theme=theme)
@@ -110,15 +115,13 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
             if on_note:
                 on_note(message)
 
-        if output_file:
-            base = Path(output_file)
-            base = base.with_suffix("") if base.suffix.lower() in (".pdf", ".pptx") else base
-        else:
-            base = Path(output_dir) / output_stem(chosen)
+        base = output_base(output_file) if output_file else Path(output_dir) / output_stem(chosen)
         outputs: dict[str, bytes] = {}
         for kind in kinds:
             if kind == "pdf":
                 outputs[kind], notes = _render_pdf(chosen, theme, page_size, bleed, cmyk, draft)
+            elif kind == "summary":
+                outputs[kind], notes = _render_summary(chosen, theme, page_size, pages, bleed, cmyk, draft)
             else:
                 outputs[kind], notes = child.result() if child else _render_pptx(chosen, theme, slide_size)
             for n in notes:
@@ -126,7 +129,7 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
     finally:
         if child:
             child.close()
-    rendered = [(base.with_name(base.name + "." + kind), outputs[kind]) for kind in kinds]
+    rendered = [(output_path(base, kind), outputs[kind]) for kind in kinds]
     write_all_atomic(rendered)
     result.files.extend(path for path, _ in rendered)
     return result
@@ -139,6 +142,17 @@ def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft)
     options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)
     with collector_paused():
         return render_pdf(briefing, theme, options, metrics=metrics), []
+
+
+def _render_summary(briefing: Briefing, theme: Theme, page_size, pages, bleed, cmyk,
+                    draft) -> tuple[bytes, list[str]]:
+    from .load.fonts import metrics
+    from .render.summary import SummaryOptions, render_summary
+
+    notes: list[str] = []
+    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft)
+    with collector_paused():
+        return render_summary(briefing, theme, options, metrics=metrics, on_note=notes.append), notes
 
 
 def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
@@ -185,6 +199,8 @@ def _import_renderer(kind: str) -> None:
     """Import a format's renderer ahead of use (its import is most of a small build's rendering cost)."""
     if kind == "pdf":
         from .render import pdf  # noqa: F401
+    elif kind == "summary":
+        from .render import summary  # noqa: F401
     else:
         from .render import pptx, slides  # noqa: F401
 

@@ -102,19 +102,21 @@ SlideSizeOpt = typer.Option(None, "--slide-size", metavar=_listed(SLIDE_SIZE_NAM
 BleedOpt = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF.")
 CmykOpt = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print.")
 DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page.")
+PagesOpt = typer.Option(1, "--pages", min=1, metavar="N",
+                        help="Pages the summary (--format summary) may take; its type shrinks to fit them.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
 NoCacheOpt = typer.Option(False, "--no-cache",
                           help="Read every input afresh; use and keep no cached reads (see README).")
 
 
 def _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size, bleed,
-                   cmyk, draft, no_cache, content_dir) -> dict:
+                   cmyk, draft, pages, no_cache, content_dir) -> dict:
     """The shared build options as :func:`briefgen.api.build` takes them."""
     # reportlab's per-attribute checks on chart shapes catch briefgen's own mistakes, which tests do; here
     # they only cost time
     return dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                 output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                bleed=bleed, cmyk=cmyk, draft=draft, cache=not no_cache, chart_checks=False)
+                bleed=bleed, cmyk=cmyk, draft=draft, pages=pages, cache=not no_cache, chart_checks=False)
 
 
 @app.command()
@@ -138,15 +140,16 @@ def build(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    pages: int = PagesOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
 ):
-    """Render briefings to PDF and/or PPTX."""
+    """Render briefings to PDF and/or PPTX, or to a one-page summary."""
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir)
+                             bleed, cmyk, draft, pages, no_cache, content_dir)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
@@ -196,6 +199,7 @@ def watch(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    pages: int = PagesOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
@@ -207,7 +211,7 @@ def watch(
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir)
+                             bleed, cmyk, draft, pages, no_cache, content_dir)
 
     def say(message: str) -> None:
         if not quiet:

@@ -13,10 +13,11 @@ from .errors import UsageError
 
 
 class Format(str, Enum):
-    """The outputs a build can write."""
+    """The outputs a build can write; ``all`` is the printed briefing and the deck."""
 
     pdf = "pdf"
     pptx = "pptx"
+    summary = "summary"  # the one-page summary, <name>.summary.pdf
     all = "all"
 
     def expand(self) -> tuple[str, ...]:

@@ -34,6 +34,24 @@ def output_stem(briefing: Briefing) -> str:
     return stem
 
 
+# what each format adds to the output's name
+_SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "summary": ".summary.pdf"}
+
+
+def output_base(output_file: str | Path) -> Path:
+    """The path an ``--output-file`` names, without the suffix of any format (``mtg.summary.pdf`` -> ``mtg``)."""
+    base = Path(output_file)
+    for suffix in sorted(_SUFFIXES.values(), key=len, reverse=True):
+        if base.name.lower().endswith(suffix) and len(base.name) > len(suffix):
+            return base.with_name(base.name[: -len(suffix)])
+    return base
+
+
+def output_path(base: Path, kind: str) -> Path:
+    """Where a format's file goes: ``base`` with the format's suffix (``us-mexico--trade.summary.pdf``)."""
+    return base.with_name(base.name + _SUFFIXES[kind])
+
+
 def _safe(text: str) -> str:
     text = _UNSAFE.sub("-", text)
     text = re.sub(r"\.{2,}", "-", text)  # no '..' in a name
