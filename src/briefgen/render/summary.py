@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Callable
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.platypus import Flowable, Paragraph
 
 from ..errors import Problem, RenderError
-from ..model import Briefing, Section
+from ..model import Briefing
 from ..theme import FALLBACK_ROLE, PAGE_SIZES, MetricsLookup, Theme
 from .pdf.blocks import Blocks
 from .pdf.page import CropMarks, DeferredCanvas, PageFurniture
@@ -188,18 +188,15 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         size = self.t.text["key_point"].size * scale
         pages = self.o.pages
         where = "one page" if pages == 1 else f"{pages} pages"
-        text = (f"summary of '{self.b.id}': does not fit on {where} even with its type shrunk to {size:.1f} pt: "
-                f"{over} line{'s' if over != 1 else ''} over")
+        how = f"even with its type shrunk to {size:.1f} pt" if scale < 1.0 else f"at {size:g} pt"
+        text = f"summary of '{self.b.id}': does not fit on {where} {how}: {over} line{'s' if over != 1 else ''} over"
         weight: dict[int, float] = {}
         for p in pieces:
             weight[p.section] = weight.get(p.section, 0.0) + p.height + p.before
         dropped: list[int] = []
-        for index in sorted(weight, key=lambda i: (-weight[i], i)):
-            if len(dropped) == len(weight) - 1:
-                break
+        for index in sorted(weight, key=lambda i: (-weight[i], i))[:-1]:  # one section must stay
             dropped.append(index)
-            kept = [p for p in pieces if p.section not in dropped]
-            if _pack(kept, caps) is not None:
+            if _pack([p for p in pieces if p.section not in dropped], caps) is not None:
                 ids = ",".join(self.sections[i].id for i in dropped)
                 n = len(dropped)
                 text += (f"; leave out {'the largest section' if n == 1 else f'the {n} largest sections'}"
@@ -221,12 +218,14 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         if fit.scale < 1.0:
             size = self.t.text["key_point"].size
             out.append(f"summary: type shrunk to fit, key points {size:g} pt -> {size * fit.scale:.1f} pt")
+        if len(fit.pages) > 1:
+            out.append(f"summary: {len(fit.pages)} pages")
         return out
 
     # -- the pieces -----------------------------------------------------------------------------------
     def pieces(self, scale: float) -> list[Piece]:
         """Every section's title, key points and figures at ``scale`` times the style's sizes, measured."""
-        t, lay = self.t, self.lay
+        t, lay, pl = self.t, self.lay, self.t.page.layout
         floor = self.floor()
         h2, kp, fv, fl = (t.text[n] for n in ("h2", "key_point", "fact_value", "fact_label"))
 
@@ -240,9 +239,10 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         l_size, l_lead = sized(fl, fl.size)
         title_style = self.pstyle("h2", fontSize=h_size, leading=h_lead, spaceBefore=0, spaceAfter=0)
         kp_style = self.pstyle(
-            "key_point", fontSize=k_size, leading=k_lead, spaceBefore=0, spaceAfter=0, leftIndent=k_size * 1.2,
-            bulletIndent=0, bulletFontName=self.fonts.get(FALLBACK_ROLE, self.fonts[kp.font])[(False, False)],
-            bulletFontSize=k_size * 0.55, bulletColor=self.color("primary"), bulletOffsetY=k_size * 0.1)
+            "key_point", fontSize=k_size, leading=k_lead, spaceBefore=0, spaceAfter=0, bulletIndent=0,
+            leftIndent=k_size * pl.key_point_indent, bulletFontSize=k_size * pl.key_point_marker,
+            bulletOffsetY=k_size * pl.key_point_marker_rise, bulletColor=self.color("primary"),
+            bulletFontName=self.fonts.get(FALLBACK_ROLE, self.fonts[kp.font])[(False, False)])
         fact_style = self.pstyle("fact_label", fontSize=l_size, leading=max(l_lead, v_lead), alignment=TA_LEFT,
                                  spaceBefore=0, spaceAfter=0)
         value_font = f'<font face="{self.font(fv)}" size="{v_size:.2f}" color="{self.color_markup(fv.color)}">'
@@ -281,10 +281,10 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
             pl = self.t.page.layout
             border = self.t.bleed + pl.crop_mark_room
             w, h = self.page_w, self.page_h
-            kwargs = dict(cropMarks=CropMarks(border, pl.crop_mark_weight, pl.crop_mark_length, 0),
-                          trimBox=(border, border, border + w, border + h),
-                          bleedBox=(border - self.bleed_w, border - self.bleed_w, border + w + self.bleed_w,
-                                    border + h + self.bleed_w))
+            bleed = self.bleed_w
+            kwargs = {"cropMarks": CropMarks(border, pl.crop_mark_weight, pl.crop_mark_length, 0),
+                      "trimBox": (border, border, border + w, border + h),
+                      "bleedBox": (border - bleed, border - bleed, border + w + bleed, border + h + bleed)}
         body = self.t.text["body"]
         canv = DeferredCanvas(buf, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1,
                               initialFontName=self.fonts["body"][(False, False)], initialFontSize=body.size,
