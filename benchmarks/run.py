@@ -127,6 +127,7 @@ def main() -> None:
             "floor: bare reportlab": [py, str(FLOOR), str(DEFAULT), out, "pdf"],
             "briefgen build --format pptx": bg + ["build", "-f", "pptx", "-o", out, "-q"],
             "floor: bare python-pptx": [py, str(FLOOR), str(DEFAULT), out, "pptx"],
+            "briefgen build --format summary": bg + ["build", "-f", "summary", "-o", out, "-q"],
             "briefgen --help": bg + ["--help"],
             "briefgen sections": bg + ["sections"],
             "briefgen check": bg + ["check"],
@@ -137,6 +138,9 @@ def main() -> None:
         for label in ("", ", after an edit", ", no cache"):
             case = f"briefgen build (pdf+pptx){label}"
             rows.append((f"1x: ratio briefgen / floor (pdf+pptx){label}", f"{one[case][0] / floor_both:.2f}x", ""))
+        # the one-pager is fitted by measuring it at several sizes: it should cost no more than the briefing
+        summary, pdf = one["briefgen build --format summary"][0], one["briefgen build --format pdf"][0]
+        rows.append(("1x: ratio summary / pdf", f"{summary / pdf:.2f}x", ""))
 
         factors = [10] if args.quick else [10, 100]
         cost: dict[tuple[int, str], float] = {}
@@ -147,6 +151,8 @@ def main() -> None:
                 "pdf": bg + ["build", str(root), "-f", "pdf", "-o", out, "-q"],
                 "pdf, no cache": ["NO_CACHE", *bg, "build", str(root), "-f", "pdf", "-o", out, "-q"],
                 "pptx": bg + ["build", str(root), "-f", "pptx", "-o", out, "-q"],
+                # room for every key point at the style's sizes: the fewest pages that hold them are searched
+                "summary": bg + ["build", str(root), "-f", "summary", "--pages", str(2 * factor), "-o", out, "-q"],
                 "floor pptx": [py, str(FLOOR), str(root), out, "pptx"],
                 "floor pdf": [py, str(FLOOR), str(root), out, "pdf"],
             }, 3)
@@ -165,6 +171,10 @@ def main() -> None:
             rows.append((f"{factor}x: floor: bare reportlab", f"{res['floor pdf'][0]:.2f} s", f"{res['floor pdf'][1]:.0f} MiB"))
             rows.append((f"{factor}x: briefgen pptx ({n_slides} slides)", f"{t_ppt:.2f} s",
                          f"{m_ppt:.0f} MiB; {n_slides / t_ppt:.0f} slides/s"))
+            t_sum, m_sum = res["summary"]
+            n_sum = pages(Path(out) / f"{root.name}.summary.pdf")
+            rows.append((f"{factor}x: briefgen summary ({n_sum} pages)", f"{t_sum:.2f} s",
+                         f"{m_sum:.0f} MiB; {n_sum / t_sum:.0f} pages/s"))
             t_floor, m_floor = res["floor pptx"]
             rows.append((f"{factor}x: floor: bare python-pptx ({floor_slides} slides)", f"{t_floor:.2f} s",
                          f"{m_floor:.0f} MiB; {floor_slides / t_floor:.0f} slides/s"))

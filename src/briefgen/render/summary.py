@@ -147,24 +147,32 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         if self.first_h <= 0:
             raise SummaryTooLong(Problem(f"summary of '{self.b.id}': the title block leaves no room on the page"))
         pieces = self.pieces(1.0)
-        for pages in range(1, self.o.pages + 1):
-            if _pack(pieces, self.capacities(pages)) is not None:
-                return self._balanced(1.0, pieces, pages)
-        scales = self.scales()
-        lowest = self.pieces(scales[-1])
-        caps = self.capacities(self.o.pages)
-        if len(scales) == 1 or _pack(lowest, caps) is None:
-            raise SummaryTooLong(self._too_long(lowest, scales[-1]))
-        lo, hi = 0, len(scales) - 1  # scales[lo] does not fit, scales[hi] does
-        found = lowest
+        if _pack(pieces, self.capacities(self.o.pages)) is not None:
+            lo, hi = 0, self.o.pages  # the fewest pages that hold it: more than lo, at most hi
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (lo, mid) if _pack(pieces, self.capacities(mid)) is not None else (mid, hi)
+            return self._balanced(1.0, pieces, hi)
+        # the largest step that fits, searched by halving; the first guess assumes the height goes with the
+        # square of the scale (lines get both taller and more numerous), then its neighbour is tried
+        scales, caps = self.scales(), self.capacities(self.o.pages)
+        tried: dict[int, tuple[list[Piece], bool]] = {0: (pieces, False)}
+        guess = _guess(scales, _height(pieces) / sum(caps))
+        lo, hi = 0, len(scales)  # scales[lo] does not fit; scales[hi] does (len: none known to)
         while hi - lo > 1:
-            mid = (lo + hi) // 2
-            trial = self.pieces(scales[mid])
-            if _pack(trial, caps) is not None:
-                hi, found = mid, trial
+            if guess is not None and lo < guess < hi:
+                mid = guess
             else:
-                lo = mid
-        return self._balanced(scales[hi], found, self.o.pages)
+                mid, guess = (lo + hi) // 2, None
+            if mid not in tried:
+                trial = self.pieces(scales[mid])
+                tried[mid] = (trial, _pack(trial, caps) is not None)
+            lo, hi = (lo, mid) if tried[mid][1] else (mid, hi)
+            if guess is not None:  # the next probe: the step just above a fit, or just below a miss
+                guess = guess - 1 if tried[mid][1] else guess + 1
+        if hi == len(scales):
+            raise SummaryTooLong(self._too_long(tried[lo][0], scales[lo]))
+        return self._balanced(scales[hi], tried[hi][0], self.o.pages)
 
     def _balanced(self, scale: float, pieces: list[Piece], pages: int) -> Fit:
         """The pieces on ``pages`` pages, the last page's columns made as short, and so as even, as they can be."""
@@ -383,6 +391,17 @@ def _lines(flowable) -> int:
     if isinstance(flowable, SectionTitle):
         return _lines(flowable.para)
     return 1
+
+
+def _height(pieces: list[Piece]) -> float:
+    """The height of the pieces set in one column."""
+    return sum(p.height for p in pieces) + sum(max(a.after, b.before) for a, b in zip(pieces, pieces[1:]))
+
+
+def _guess(scales: list[float], ratio: float) -> int:
+    """The index of the largest scale at which pieces ``ratio`` times too tall at scale 1 should fit."""
+    target = ratio ** -0.5 if ratio > 0 else 1.0
+    return next((i for i, s in enumerate(scales) if s <= target), len(scales) - 1)
 
 
 def _pack(pieces: list[Piece], capacities: list[float]) -> list[list[int]] | None:
