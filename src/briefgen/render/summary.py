@@ -18,6 +18,7 @@ import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from types import SimpleNamespace
 
 from reportlab.lib.enums import TA_LEFT
@@ -395,7 +396,7 @@ def _lines(flowable) -> int:
 
 def _height(pieces: list[Piece]) -> float:
     """The height of the pieces set in one column."""
-    return sum(p.height for p in pieces) + sum(max(a.after, b.before) for a, b in zip(pieces, pieces[1:]))
+    return sum(p.height for p in pieces) + sum(max(a.after, b.before) for a, b in pairwise(pieces))
 
 
 def _guess(scales: list[float], ratio: float) -> int:
