@@ -372,7 +372,7 @@ class SectionTitle(Flowable):
 
 
 def _title_scaled(theme: Theme, scale: float) -> Theme:
-    """The theme with the title block's text styles (and a colour-block cover's band) scaled for the summary."""
+    """The theme with the title block scaled for the summary: its text styles, logo and colour-block band."""
     if scale == 1.0:
         return theme
     text = dict(theme.text)
@@ -381,7 +381,8 @@ def _title_scaled(theme: Theme, scale: float) -> Theme:
         text[name] = dataclasses.replace(ts, size=ts.size * scale, leading=ts.leading * scale,
                                          space_before=ts.space_before * scale, space_after=ts.space_after * scale,
                                          tracking=ts.tracking * scale)
-    page = dataclasses.replace(theme.page, cover_band=theme.page.cover_band * scale)
+    page = dataclasses.replace(theme.page, cover_band=theme.page.cover_band * scale,
+                               logo_height=theme.page.logo_height * scale)
     return dataclasses.replace(theme, text=text, page=page)
 
 
