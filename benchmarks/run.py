@@ -129,6 +129,7 @@ def main() -> None:
             "floor: bare python-pptx": [py, str(FLOOR), str(DEFAULT), out, "pptx"],
             "briefgen build --format slides-pdf": bg + ["build", "-f", "slides-pdf", "-o", out, "-q"],
             "briefgen build --format handout": bg + ["build", "-f", "handout", "-o", out, "-q"],
+            "briefgen build --format summary": bg + ["build", "-f", "summary", "-o", out, "-q"],
             "briefgen --help": bg + ["--help"],
             "briefgen sections": bg + ["sections"],
             "briefgen check": bg + ["check"],
@@ -142,6 +143,9 @@ def main() -> None:
         # the deck as a PDF should cost no more than the printed briefing
         slides_pdf, pdf = one["briefgen build --format slides-pdf"][0], one["briefgen build --format pdf"][0]
         rows.append(("1x: ratio slides-pdf / pdf", f"{slides_pdf / pdf:.2f}x", ""))
+        # the one-pager is fitted by measuring it at several sizes: it should cost no more than the briefing
+        summary, pdf = one["briefgen build --format summary"][0], one["briefgen build --format pdf"][0]
+        rows.append(("1x: ratio summary / pdf", f"{summary / pdf:.2f}x", ""))
 
         factors = [10] if args.quick else [10, 100]
         cost: dict[tuple[int, str], float] = {}
@@ -153,6 +157,8 @@ def main() -> None:
                 "pdf, no cache": ["NO_CACHE", *bg, "build", str(root), "-f", "pdf", "-o", out, "-q"],
                 "pptx": bg + ["build", str(root), "-f", "pptx", "-o", out, "-q"],
                 "slides-pdf": bg + ["build", str(root), "-f", "slides-pdf", "-o", out, "-q"],
+                # room for every key point at the style's sizes: the fewest pages that hold them are searched
+                "summary": bg + ["build", str(root), "-f", "summary", "--pages", str(2 * factor), "-o", out, "-q"],
                 "floor pptx": [py, str(FLOOR), str(root), out, "pptx"],
                 "floor pdf": [py, str(FLOOR), str(root), out, "pdf"],
             }, 3)
@@ -175,6 +181,10 @@ def main() -> None:
             n_sp = pages(Path(out) / f"{root.name}.slides.pdf")
             rows.append((f"{factor}x: briefgen slides-pdf ({n_sp} pages)", f"{t_sp:.2f} s",
                          f"{m_sp:.0f} MiB; {n_sp / t_sp:.0f} pages/s"))
+            t_sum, m_sum = res["summary"]
+            n_sum = pages(Path(out) / f"{root.name}.summary.pdf")
+            rows.append((f"{factor}x: briefgen summary ({n_sum} pages)", f"{t_sum:.2f} s",
+                         f"{m_sum:.0f} MiB; {n_sum / t_sum:.0f} pages/s"))
             t_floor, m_floor = res["floor pptx"]
             rows.append((f"{factor}x: floor: bare python-pptx ({floor_slides} slides)", f"{t_floor:.2f} s",
                          f"{m_floor:.0f} MiB; {floor_slides / t_floor:.0f} slides/s"))

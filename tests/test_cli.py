@@ -276,7 +276,7 @@ def test_help_lists_the_choices_each_option_takes():
     assert f"--page-size [{'|'.join(PAGE_SIZES)}]" in text
     assert f"--slide-size [{'|'.join(SLIDE_SIZES)}]" in text
     assert "--format FORMAT[,FORMAT...]" in text
-    assert "[pdf|pptx|slides-pdf|handout|all]" in text.replace("- ", "-")  # help wraps at a hyphen
+    assert "[pdf|pptx|slides-pdf|handout|summary|all]" in text.replace("- ", "-")  # help wraps at a hyphen
 
 
 def test_choices_are_taken_in_any_letter_case(tmp_path):
@@ -293,7 +293,7 @@ def test_choices_are_taken_in_any_letter_case(tmp_path):
 @pytest.mark.parametrize("option, value, message", [
     ("--page-size", "B5", "unknown page size 'B5': use letter, a4 or legal"),
     ("--slide-size", "21:9", "unknown slide size '21:9': use 16:9 or 4:3"),
-    ("--format", "docx", "unknown format 'docx': use pdf, pptx, slides-pdf, handout or all, or several joined by commas"),
+    ("--format", "docx", "unknown format 'docx': use pdf, pptx, slides-pdf, handout, summary or all, or several joined by commas"),
 ])
 def test_an_unknown_choice_is_a_usage_error_naming_the_choices(tmp_path, option, value, message):
     res = invoke("build", option, value, "--output", str(tmp_path))

@@ -66,14 +66,16 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
           preset: str | None = None, style: str | Path | None = None, output_dir: str | Path = "output",
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
-          handout_per_page: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
+          handout_per_page: int = 1, pages: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
           processes: bool = False, chart_checks: bool = True) -> BuildResult:
     """Render a briefing to its outputs and write the files atomically.
 
     ``format`` is one format or several (a list, or names joined by commas):
     ``pdf`` the printed briefing, ``pptx`` the deck, ``slides-pdf`` the deck as
     a PDF, ``handout`` the slides with their speaker notes (``handout_per_page``
-    1, 2 or 3), ``all`` the briefing and the deck; names, page and slide sizes
+    1, 2 or 3), ``summary`` the one-page summary (on at most ``pages``
+    pages; one that cannot fit is a :class:`RenderError` and nothing is written), ``all``
+    the briefing and the deck; names, page and slide sizes
     in any letter case, an unknown one a :class:`UsageError`. The formats drawn from slides
     share one slide plan. Every output is rendered in memory before any is
     written, so a failure in one leaves every previous file untouched.
@@ -92,11 +94,13 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
     slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
     if handout_per_page not in HANDOUT_PER_PAGE:
         raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
     if not chart_checks:
         from reportlab import rl_config
 
         rl_config.shapeChecking = 0
-    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page)
+    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
     selection = _selection(sections, exclude, preset)
     with cache_mod.switched_off(not cache):
         return _build(briefing, job, selection, style, content_dir, output_dir, output_file, on_note,
@@ -114,6 +118,7 @@ class _Job:
     cmyk: bool
     draft: bool
     per_page: int
+    pages: int = 1  # the summary's
 
     @property
     def deck_apart(self) -> bool:
@@ -176,6 +181,8 @@ class _Renders:
         b, t, job = self.briefing, self.theme, self.job
         if kind == "pdf":
             return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft)
+        if kind == "summary":
+            return _render_summary(b, t, job.page_size, job.pages, job.bleed, job.cmyk, job.draft)
         if kind == "pptx" and self.child:
             if self._child_plans:  # the child sends its plan before the deck
                 self._plan = self.child.result()
@@ -196,6 +203,17 @@ def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft)
     options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)
     with collector_paused():
         return render_pdf(briefing, theme, options, metrics=metrics), []
+
+
+def _render_summary(briefing: Briefing, theme: Theme, page_size, pages, bleed, cmyk,
+                    draft) -> tuple[bytes, list[str]]:
+    from .load.fonts import metrics
+    from .render.summary import SummaryOptions, render_summary
+
+    notes: list[str] = []
+    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft)
+    with collector_paused():
+        return render_summary(briefing, theme, options, metrics=metrics, on_note=notes.append), notes
 
 
 def _start(briefing, style, content_dir, selection: Selection, job: _Job, fork: bool) -> _Renders:
@@ -258,6 +276,8 @@ def _import_renderer(kind: str) -> None:
     """Import a format's renderer ahead of use (its import is most of a small build's rendering cost)."""
     if kind == "pdf":
         from .render import pdf  # noqa: F401
+    elif kind == "summary":
+        from .render import summary  # noqa: F401
     elif kind == "pptx":
         from .render import pptx, slides  # noqa: F401
     else:

@@ -107,19 +107,21 @@ DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT mark on every page a
 HandoutPerPageOpt = typer.Option(1, "--handout-per-page", metavar="1|2|3",
                                  help="Slides on each handout page: 1 with its notes beneath, 2 or 3 with their "
                                       "notes beside.")
+PagesOpt = typer.Option(1, "--pages", min=1, metavar="N",
+                        help="Pages the summary (--format summary) may take; its type shrinks to fit them.")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="Print nothing but errors.")
 NoCacheOpt = typer.Option(False, "--no-cache",
                           help="Read every input afresh; use and keep no cached reads (see README).")
 
 
 def _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size, bleed,
-                   cmyk, draft, no_cache, content_dir, handout_per_page=1) -> dict:
+                   cmyk, draft, no_cache, content_dir, handout_per_page=1, pages=1) -> dict:
     """The shared build options as :func:`briefgen.api.build` takes them."""
     # reportlab's per-attribute checks on chart shapes catch briefgen's own mistakes, which tests do; here
     # they only cost time
     return dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                 output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
-                bleed=bleed, cmyk=cmyk, draft=draft, handout_per_page=handout_per_page, cache=not no_cache,
+                bleed=bleed, cmyk=cmyk, draft=draft, handout_per_page=handout_per_page, pages=pages, cache=not no_cache,
                 chart_checks=False)
 
 
@@ -145,15 +147,16 @@ def build(
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
     handout_per_page: int = HandoutPerPageOpt,
+    pages: int = PagesOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
 ):
-    """Render briefings to PDF and/or PPTX, the deck as a PDF, or a speaker handout."""
+    """Render briefings to PDF and/or PPTX, the deck as a PDF, a speaker handout or a one-page summary."""
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page)
+                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
@@ -204,6 +207,7 @@ def watch(
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
     handout_per_page: int = HandoutPerPageOpt,
+    pages: int = PagesOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
@@ -215,7 +219,7 @@ def watch(
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir)
+                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages)
 
     def say(message: str) -> None:
         if not quiet:

@@ -20,6 +20,7 @@ class Format(str, Enum):
     pptx = "pptx"
     slides_pdf = "slides-pdf"
     handout = "handout"
+    summary = "summary"  # the one-page summary, <name>.summary.pdf
     all = "all"
 
     def expand(self) -> tuple[str, ...]:
@@ -56,7 +57,8 @@ def _listed(names: tuple[str, ...]) -> str:
 
 
 # what each format adds to the output's name
-SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "slides-pdf": ".slides.pdf", "handout": ".handout.pdf"}
+SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "slides-pdf": ".slides.pdf", "handout": ".handout.pdf",
+            "summary": ".summary.pdf"}
 DECK_FORMATS = ("pptx", "slides-pdf", "handout")  # the formats drawn from the slide plan
 HANDOUT_PER_PAGE = (1, 2, 3)  # slides on one page of the handout
 

@@ -245,6 +245,25 @@ class DeckLayout:
 
 
 @dataclass(frozen=True)
+class SummaryLayout:
+    """Design numbers of the one-page summary (``--format summary``), which sets each section's title, key
+    points and figures in columns with the printed briefing's text styles; a style changes them under
+    ``page.summary``. Ratios multiply the size named in their comment; other values are points."""
+
+    columns: int = 2  # columns of sections on the page
+    margin_scale: float = 0.7  # x the page margins: a one-pager uses more of the sheet than the briefing
+    title_scale: float = 0.8  # x the title block's sizes and spaces (issuer, title, subtitle, date, cover band)
+    column_gap: float = 1.6  # x section title size: between columns
+    title_gap: float = 0.9  # x section title size: below the title block, above the columns
+    section_rule: float = 1.0  # x rule_width: the hairline under each section title (0: none)
+    section_rule_gap: float = 0.25  # x section title size: between a section title and its hairline
+    fact_value_scale: float = 0.5  # x fact_value size: a figure, run into its label (fact_label) on one line
+    facts_gap: float = 0.5  # x key point leading: above a section's first figure
+    shrink_step: float = 0.04  # of the style's sizes: each step the type shrinks by when the summary is too long
+    min_size: float = 7.5  # pt: no type is shrunk below this (nor below the style's footer size)
+
+
+@dataclass(frozen=True)
 class PageSettings:
     """The printed page: running header and footer, cover, rules, panels and sizes."""
 
@@ -262,6 +281,7 @@ class PageSettings:
     image_max_height: float
     logo_height: float
     layout: PdfLayout = PdfLayout()
+    summary: SummaryLayout = SummaryLayout()
 
 
 @dataclass(frozen=True)

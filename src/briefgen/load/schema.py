@@ -258,6 +258,7 @@ class PageIn(_Closed, kw_only=True):
     image_max_height: _between(40, 800, above=True) = 320
     logo_height: _between(4, 200, above=True) = 40
     layout: dict[str, _between(0, 1000)] = {}  # keys and defaults: theme.PdfLayout
+    summary: dict[str, _between(0, 1000)] = {}  # keys and defaults: theme.SummaryLayout
 
 
 class SlideIn(_Closed, kw_only=True):

@@ -24,6 +24,7 @@ from ..theme import (  # noqa: F401
     PdfLayout,
     Running,
     SlideSettings,
+    SummaryLayout,
     TextStyle,
     Theme,
 )
@@ -277,6 +278,7 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
     bleed = Length.parse(spec.page.bleed).pt
     pdf_layout = _layout(PdfLayout, spec.page.layout, ("page", "layout"), merged, problems)
     deck_layout = _layout(DeckLayout, spec.slide.layout, ("slide", "layout"), merged, problems)
+    summary_layout = _layout(SummaryLayout, spec.page.summary, ("page", "summary"), merged, problems)
     if problems.problems:
         return None
     pg, sl = spec.page, spec.slide
@@ -288,7 +290,8 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         table_rule=color(pg.table_rule, ()), table_header_fill=color(pg.table_header_fill, ()),
         table_zebra=color(pg.table_zebra, ()), marking_fill=color(pg.marking_fill, ()),
         toc_min_sections=pg.toc_min_sections, chart_height=float(pg.chart_height),
-        image_max_height=float(pg.image_max_height), logo_height=float(pg.logo_height), layout=pdf_layout)
+        image_max_height=float(pg.image_max_height), logo_height=float(pg.logo_height), layout=pdf_layout,
+        summary=summary_layout)
     slide = SlideSettings(
         size=sl.size, margin=Length.parse(sl.margin).pt, title_height=Length.parse(sl.title_height).pt,
         footer_height=Length.parse(sl.footer_height).pt, min_font_size=float(sl.min_font_size),
