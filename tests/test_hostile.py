@@ -45,22 +45,35 @@ def test_the_corpus_is_there():
 
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_case(case, tmp_path):
-    expect = yaml.safe_load((CORPUS / case / "expect.yaml").read_text(encoding="utf-8"))
+    """One case: ``expect.yaml`` holds ``exit``, then ``message`` (one text or a list: each must be on an
+    error line) or ``contains`` (text both outputs hold); optionally ``note`` (a note line the build
+    prints), ``style`` (a style file of the case's) and ``args`` (more command-line arguments)."""
+    folder = CORPUS / case
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
     out = tmp_path / "out"
-    res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), "--quiet"])
+    args = ["build", str(folder), "--output", str(out)] + ([] if "note" in expect else ["--quiet"])
+    if "style" in expect:
+        args += ["--style", str(folder / expect["style"])]
+    args += [a.replace("{out}", str(out)) for a in expect.get("args", [])]
+    res = CliRunner().invoke(app, args)
     assert "Traceback" not in res.output
     assert res.exit_code == expect["exit"], res.output
     if expect["exit"]:
         lines = res.output.strip().splitlines()
         assert lines and all(line.startswith("error: ") for line in lines), res.output
         assert all("internal error" not in line for line in lines), res.output
-        assert any(expect["message"] in line for line in lines), res.output
+        messages = expect["message"] if isinstance(expect["message"], list) else [expect["message"]]
+        for message in messages:
+            assert any(message in line for line in lines), (message, res.output)
         assert not out.exists() or not any(out.iterdir())
     else:
         files = {p.suffix: p for p in out.iterdir()}
         assert set(files) == {".pdf", ".pptx"}
         assert _found(expect["contains"], _pdf_text(files[".pdf"])), _pdf_text(files[".pdf"])[:500]
         assert _found(expect["contains"], _deck_text(files[".pptx"]))
+        if "note" in expect:
+            assert any(line.startswith("note: ") and expect["note"] in line
+                       for line in res.output.splitlines()), res.output
 
 
 def _one_section(root: Path, body: str) -> Path:

@@ -87,6 +87,9 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
         raise UsageError(f"unknown page size '{page_size}': use {', '.join(PAGE_SIZES)}")
     if slide_size is not None and slide_size not in SLIDE_SIZES:
         raise UsageError(f"unknown slide size '{slide_size}': use {', '.join(SLIDE_SIZES)}")
+    if output_file is not None and Path(output_file).name in ("", ".", ".."):
+        raise UsageError(f"--output-file '{output_file}' names a folder, not a file: give a file name "
+                         "such as out/meeting.pdf, or use --output for the folder")
     if not chart_checks:
         from reportlab import rl_config
 
@@ -110,6 +113,8 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
             if on_note:
                 on_note(message)
 
+        for message in chosen.notes:  # what reading noticed (a section file not listed, say)
+            note(message)
         if output_file:
             base = Path(output_file)
             base = base.with_suffix("") if base.suffix.lower() in (".pdf", ".pptx") else base

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem, ProblemCollector, StyleError
+from ..errors import BriefgenError, Problem, ProblemCollector, StyleError
 from ..theme import (  # noqa: F401
     COLOR_ROLES,
     PAGE_SIZES,
@@ -28,6 +28,8 @@ from ..theme import (  # noqa: F401
     Theme,
 )
 from ..units import Length
+from .files import TooLarge, read_limited
+from .fonts import font_file_problem
 from .locate import (  # noqa: F401
     DEFAULT_STYLE,
     FONT_DIR,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:  # the YAML layer is imported when a style is read, not to unp
     from .yaml_source import Located
 
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_STYLE_BYTES = 1024 * 1024  # the shipped styles are about 6 kB
 
 
 # Every text style a renderer asks for; a style file may add more, but not fewer.
@@ -60,7 +63,7 @@ def style_description(path: Path) -> str:
     try:
         theme = load_theme(path)
         return theme.description
-    except StyleError as exc:
+    except BriefgenError as exc:
         return f"(broken: {exc.problems[0]})"
 
 
@@ -116,9 +119,13 @@ def _read_chain(path: Path) -> _Merged:
             raise StyleError(Problem(f"style inheritance loops: {names}", file=current, field="extends"))
         seen.append(real)
         try:
-            text = current.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StyleError(Problem(f"cannot read style: {exc}", file=current)) from None
+            text = read_limited(current, MAX_STYLE_BYTES).decode("utf-8-sig")
+        except TooLarge as exc:
+            raise StyleError(Problem(f"style {exc}", file=current)) from None
+        except OSError as exc:
+            raise StyleError(Problem(f"cannot read style: {exc.strerror or exc}", file=current)) from None
+        except UnicodeDecodeError:
+            raise StyleError(Problem("not valid UTF-8; save the style as UTF-8", file=current)) from None
         try:
             from .yaml_source import load_yaml
 
@@ -132,6 +139,10 @@ def _read_chain(path: Path) -> _Merged:
         parent = located.data.get("extends")
         if not parent:
             break
+        if not isinstance(parent, str):
+            line, col = located.where(("extends",))
+            raise StyleError(Problem("'extends' takes one style: a name or a file, not a list or mapping",
+                                     file=current, line=line, column=col, field="extends"))
         try:
             current = find_style(parent, relative_to=current.parent)
         except StyleError:
@@ -223,15 +234,20 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         files = {}
         for key in ("regular", "bold", "italic", "bold_italic"):
             name = getattr(f, key)
+            given = name is not None  # a face that falls back is reported under the key that names its file
             if name is None:
                 # a missing face falls back: bold_italic -> bold -> regular, italic -> regular
                 name = {"bold": f.regular, "italic": f.regular,
                         "bold_italic": f.bold or f.italic or f.regular}.get(key, f.regular)
             fp = _font_path(name, path.parent)
-            if fp is None:
+            if not given:
+                pass
+            elif fp is None:
                 problems.problems.append(merged.problem(("fonts", role, key),
                                                         f"font file '{name}' not found (looked in the style's "
                                                         f"folder and {FONT_DIR})"))
+            elif (wrong := font_file_problem(fp)) is not None:
+                problems.problems.append(merged.problem(("fonts", role, key), f"font file '{name}' {wrong}"))
             files[key] = fp or Path(name)
         fonts[role] = FontRole(role=role, family=f.family, **files)
     for needed in ("body", "heading", "mono"):
@@ -274,6 +290,12 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         else:
             logo_size = check_image(logo, spec.logo,
                                     lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
+    from .scripts import right_to_left_problem
+
+    for where in ("header", "footer"):
+        for part in ("left", "center", "right"):
+            if rtl := right_to_left_problem(getattr(getattr(spec.page, where), part)):
+                problems.problems.append(merged.problem(("page", where, part), rtl))
     bleed = Length.parse(spec.page.bleed).pt
     pdf_layout = _layout(PdfLayout, spec.page.layout, ("page", "layout"), merged, problems)
     deck_layout = _layout(DeckLayout, spec.slide.layout, ("slide", "layout"), merged, problems)
