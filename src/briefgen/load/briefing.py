@@ -9,6 +9,7 @@ parses Markdown, collecting every problem it finds before raising one
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..model import (
     section_texts,
 )
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
-from .files import TooLarge, leads_outside, read_limited
+from .files import TooLarge, is_file, leads_outside, read_limited
 from .markdown import MarkdownConverter
 from .schema import ID_RE  # noqa: F401 - re-exported
 from .templates import Templater
@@ -257,7 +258,7 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
     if _sections_folder_usable(root, problems):
         for i, sid in enumerate(meta.sections):
             path = root / "sections" / f"{sid}.md"
-            if not path.is_file():
+            if not (is_file(path) or os.path.islink(path)):  # a link is read (or refused) by read_text
                 problems.problems.append(located.problem(("sections", i),
                                                          f"section '{sid}' has no file sections/{sid}.md"))
                 continue
@@ -279,7 +280,7 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
 def _sections_folder_usable(root: Path, problems: ProblemCollector) -> bool:
     """Whether ``sections/`` may be read: it must not lead outside the briefing's folder."""
     folder = root / "sections"
-    if folder.exists() and leads_outside(folder, root):
+    if (folder.exists() or folder.is_symlink()) and leads_outside(folder, root):
         problems.add("leads outside the briefing's folder (through a symbolic link); "
                      "briefgen reads only files inside it", file=folder)
         return False
@@ -289,7 +290,7 @@ def _sections_folder_usable(root: Path, problems: ProblemCollector) -> bool:
 def _section_files(root: Path) -> list[Path]:
     """The ``*.md`` files in ``sections/``, sorted by name."""
     try:
-        return sorted(p for p in (root / "sections").glob("*.md") if p.is_file())
+        return sorted(p for p in (root / "sections").glob("*.md") if is_file(p))
     except OSError:
         return []
 
@@ -321,10 +322,10 @@ def _check_sections_anyway(root: Path, located: Located | None, problems: Proble
         ids = list(dict.fromkeys(listed))
         paths = [(root / "sections" / f"{sid}.md", sid) for sid in ids]
         for path, sid in paths:
-            if not path.is_file():
+            if not (is_file(path) or os.path.islink(path)):
                 problems.problems.append(located.problem(("sections", listed.index(sid)),
                                                          f"section '{sid}' has no file sections/{sid}.md"))
-        paths = [(p, sid) for p, sid in paths if p.is_file()]
+        paths = [(p, sid) for p, sid in paths if is_file(p) or os.path.islink(p)]
     else:
         paths = [(p, p.stem) for p in _section_files(root)]
     variables = raw.get("vars") if isinstance(raw.get("vars"), dict) else {}

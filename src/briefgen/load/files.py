@@ -44,9 +44,26 @@ def _regular(mode: int) -> bool:
     return stat.S_ISREG(mode)
 
 
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file (after symlinks); False too when the name cannot even be looked up
+    (too long, say), where ``Path.is_file`` would raise."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder (after symlinks); False when the name cannot be looked up."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def leads_outside(path: Path, root: Path) -> bool:
     """Whether ``path``, with every symlink followed, lies outside the folder ``root`` (also followed)."""
     try:
         return not path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop resolves nowhere: treat it as outside
+    except (OSError, RuntimeError, ValueError):  # a symlink loop resolves nowhere: treat it as outside
         return True

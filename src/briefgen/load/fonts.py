@@ -28,7 +28,7 @@ def font_file_problem(path: Path) -> str | None:
     whole file): the size (at most :data:`MAX_FONT_BYTES`), that it is a TrueType
     font (an OpenType font with PostScript outlines, a collection or a web font
     cannot be embedded), that every table it needs is there and inside the file,
-    and that its licence bits allow embedding it in a PDF.
+    and that the fields the PDF writer checks before using it hold what it expects.
     """
     import os
     import stat
@@ -78,10 +78,6 @@ def font_file_problem(path: Path) -> str | None:
             if field("head", 52, ">h") != 0 or field("hhea", 32, ">h") != 0 or not field("hhea", 34, ">H") \
                     or field("maxp", 0, ">H") != 1:
                 return "is damaged or of a kind the PDF writer cannot read (its head, hhea or maxp table)"
-            glyphs = field("maxp", 4, ">H") or 0
-            fs_type = field("OS/2", 8, ">H") if "OS/2" in tables else 0
-            if fs_type is not None and (fs_type == 0x0002 or fs_type & 0x0300) and glyphs > 0xFF:
-                return "does not allow embedding in a document (its licence bits, OS/2 fsType); use another font"
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
     return None

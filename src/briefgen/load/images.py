@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .files import leads_outside
+from .files import is_file, leads_outside
 
 
 def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
@@ -32,7 +32,7 @@ def resolve_inside(ref: str, base_dir: Path, root: Path, report) -> Path | None:
         if leads_outside(full, root):
             report(f"image '{ref}' leads outside the briefing's folder")
             return None
-        if full.is_file():
+        if is_file(full):
             return full.resolve()
     report(f"image '{ref}' does not exist (paths are relative to the section file or the briefing's folder)")
     return None

@@ -28,7 +28,7 @@ from ..theme import (  # noqa: F401
     Theme,
 )
 from ..units import Length
-from .files import TooLarge, read_limited
+from .files import TooLarge, is_file, read_limited
 from .fonts import font_file_problem
 from .locate import (  # noqa: F401
     DEFAULT_STYLE,
@@ -285,7 +285,7 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         from .images import check_image
 
         logo = (path.parent / spec.logo).resolve()
-        if not logo.is_file():
+        if not is_file(logo):
             problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
         else:
             logo_size = check_image(logo, spec.logo,
@@ -347,7 +347,7 @@ def _layout(cls, given: dict, loc: tuple, merged: _Merged, problems: ProblemColl
 def _font_path(name: str, style_dir: Path) -> Path | None:
     for base in (style_dir, FONT_DIR):
         cand = (base / name)
-        if cand.is_file():
+        if is_file(cand):
             return cand.resolve()
     return None
 
