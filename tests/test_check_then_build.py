@@ -11,6 +11,7 @@ hour on two cores).
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from dataclasses import dataclass
@@ -124,23 +125,24 @@ def inputs() -> list[Path]:
     return [*STYLES, BRIEFING / "briefing.yaml", *sorted((BRIEFING / "sections").glob("*.md"))]
 
 
-def all_changes() -> list[Change]:
+@functools.cache
+def all_changes() -> tuple[Change, ...]:
+    """Every change of every kind that applies, file by file, key by key."""
     out = []
     for file in inputs():
         data, _ = read(file)
         for path in key_paths(data):
-            for kind in KINDS:
-                change = Change(str(file.relative_to(ROOT)), path, kind)
-                if apply(data, change) is not None:
-                    out.append(change)
-    return out
+            value = _get(data, path)
+            out += [Change(str(file.relative_to(ROOT)), path, kind) for kind in KINDS
+                    if changed(value, kind) is not None]
+    return tuple(out)
 
 
 def chosen_changes() -> list[Change]:
     """Every change in a long run; else a fixed spread of FIXED_RUN of them over every file and kind."""
     everything = all_changes()
     if LONG_TESTS:
-        return everything
+        return list(everything)
     out = []
     # half from the styles, half from the content (the styles have four times as many keys); the offset
     # walks through the kinds, so that the spread does not land on one kind only
