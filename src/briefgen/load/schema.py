@@ -57,9 +57,11 @@ def _section_ids(ids: list[str]) -> str | None:
 
 def _length(value: str) -> str | None:
     try:
-        Length.parse(value)
+        length = Length.parse(value)
     except ValueError as exc:
         return str(exc)
+    if length.pt < 0:
+        return f"'{value}' is negative; a length is zero or more"
     return None
 
 

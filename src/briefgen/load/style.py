@@ -297,6 +297,10 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
             if rtl := right_to_left_problem(getattr(getattr(spec.page, where), part)):
                 problems.problems.append(merged.problem(("page", where, part), rtl))
     bleed = Length.parse(spec.page.bleed).pt
+    if bleed > MAX_BLEED:
+        problems.problems.append(merged.problem(("page", "bleed"), f"'{spec.page.bleed}' is more bleed than a "
+                                                f"printer trims; at most {MAX_BLEED / 72:g}in"))
+    _check_room(spec, page_size, margins, text, merged, problems)
     pdf_layout = _layout(PdfLayout, spec.page.layout, ("page", "layout"), merged, problems)
     deck_layout = _layout(DeckLayout, spec.slide.layout, ("slide", "layout"), merged, problems)
     if problems.problems:
@@ -324,6 +328,56 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         key_points_box=box(spec.page.key_points, "key_points"), fact_box=box(spec.page.fact, "fact"),
         slide=slide, slide_size=SLIDE_SIZES[spec.slide.size], logo=logo, logo_size=logo_size,
         sources=merged.sources)
+
+
+MAX_BLEED = 72.0  # 1in; print bleed is usually an eighth of that
+PAGE_SIDE = (144.0, 14400.0)  # 2in to 200in: PDF readers refuse pages beyond 200in
+MIN_TEXT_AREA = 144.0  # 2in: the least width and height of the text area of a page
+ROOM_AROUND = 72.0  # 1in: room on a page for a chart's title and source, or an image's caption
+MIN_SLIDE_BODY = (144.0, 72.0)  # the least width and height of a slide's body, between title and footer
+
+
+def _check_room(spec, page_size: tuple[float, float], margins: dict[str, float], text: dict[str, TextStyle],
+                merged: _Merged, problems: ProblemCollector) -> None:
+    """What the renderers need room for, on the style's page and on every page and slide size a build may
+    choose (``--page-size``, ``--slide-size``): a text area the margins leave, charts and images that fit in
+    it with their captions, a slide body between title and footer. Without it a build fails in layout."""
+    w, h = page_size
+    if not (PAGE_SIDE[0] <= w <= PAGE_SIDE[1] and PAGE_SIDE[0] <= h <= PAGE_SIDE[1]):
+        problems.problems.append(merged.problem(("page", "size"), f"a page of {w / 72:g}in x {h / 72:g}in; "
+                                                f"each side is {PAGE_SIDE[0] / 72:g}in to {PAGE_SIDE[1] / 72:g}in"))
+        return
+    pg = spec.page
+    for name, (pw, ph) in [("this style's", page_size)] + [(f"a {n}", size) for n, size in PAGE_SIZES.items()]:
+        area_w = pw - margins["left"] - margins["right"]
+        area_h = ph - margins["top"] - margins["bottom"]
+        if area_w < MIN_TEXT_AREA or area_h < MIN_TEXT_AREA:
+            problems.problems.append(merged.problem(
+                ("page", "margins"), f"on {name} page the margins leave a text area of {area_w / 72:.2f}in x "
+                f"{area_h / 72:.2f}in; leave at least {MIN_TEXT_AREA / 72:g}in each way"))
+            break
+        too_tall = [key for key in ("chart_height", "image_max_height") if getattr(pg, key) > area_h - ROOM_AROUND]
+        for key in too_tall:
+            problems.problems.append(merged.problem(
+                ("page", key), f"{getattr(pg, key):g}pt does not fit on {name} page with its title and "
+                f"caption: the margins leave a text area {area_h:.0f}pt high, so at most {area_h - ROOM_AROUND:.0f}pt "
+                "(or make the margins smaller)"))
+        if too_tall:
+            break
+    sl = spec.slide
+    margin, title, footer = (Length.parse(v).pt for v in (sl.margin, sl.title_height, sl.footer_height))
+    marking = text.get("slide_marking")
+    marking_band = marking.leading + marking.size * 0.6 if marking else 0.0
+    for size, (sw, sh) in SLIDE_SIZES.items():
+        # as the slide planner lays a slide out (render/slides.py): a marking band above and below
+        body_w = sw - 2 * margin
+        body_h = sh - title - footer - 1.5 * margin - 2 * marking_band
+        if body_w < MIN_SLIDE_BODY[0] or body_h < MIN_SLIDE_BODY[1]:
+            problems.problems.append(merged.problem(
+                ("slide",), f"on a {size} slide the margin, title and footer heights leave a body of "
+                f"{body_w:.0f}pt x {body_h:.0f}pt; leave at least {MIN_SLIDE_BODY[0]:.0f}pt x "
+                f"{MIN_SLIDE_BODY[1]:.0f}pt"))
+            return
 
 
 def _layout(cls, given: dict, loc: tuple, merged: _Merged, problems: ProblemCollector):
