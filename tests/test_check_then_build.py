@@ -39,7 +39,8 @@ class Change:
     kind: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{'.'.join(map(str, self.path))}:{self.kind}"
+        """``economy.md:chart.type:huge``: the file's name (unique among the inputs), key path and kind."""
+        return f"{Path(self.file).name}:{'.'.join(map(str, self.path))}:{self.kind}"
 
 
 _DROP = object()
