@@ -14,11 +14,18 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# CI explores the same examples every run, so a red build always means a change broke something;
-# local runs draw new examples each time and are where new failures are found.
-settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# Generated-input tests replay the same examples on every run, locally and in CI, so a red run always
+# means a change broke something. BRIEFGEN_LONG_TESTS=1 draws new examples, ten times as many, to look
+# for new failures (a long run, by choice).
+LONG_TESTS = os.environ.get("BRIEFGEN_LONG_TESTS") == "1"
+settings.register_profile("fixed", derandomize=True, database=None)
+settings.register_profile("long", derandomize=False, database=None)
+settings.load_profile("long" if LONG_TESTS else "fixed")
+
+
+def examples(n: int) -> int:
+    """How many generated examples a test runs: ``n``, or ten times as many in a long run."""
+    return n * 10 if LONG_TESTS else n
 
 # The tests never read or fill the user's cache; they do run with a cache, so every build exercises it.
 _CACHE = tempfile.mkdtemp(prefix="briefgen-test-cache-")

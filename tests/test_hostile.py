@@ -36,12 +36,11 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-def _build_isolated(case: str, out: Path) -> tuple[int, str, int]:
-    """Exit status, output and peak resident memory (bytes) of ``briefgen build`` on a case, in its own process."""
+def _build_isolated(args: list[str], out: Path) -> tuple[int, str, int]:
+    """Exit status, output and peak resident memory (bytes) of ``briefgen ARGS`` in its own process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", str(CORPUS / case), "--output", str(out),
-                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            cwd=ROOT, preexec_fn=_limit_memory)
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT, preexec_fn=_limit_memory)
     guard = threading.Timer(120, proc.kill)
     guard.start()
     try:
@@ -76,13 +75,21 @@ def test_the_corpus_is_there():
 
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_case(case, tmp_path):
-    expect = yaml.safe_load((CORPUS / case / "expect.yaml").read_text(encoding="utf-8"))
+    """One case: ``expect.yaml`` holds ``exit``, then ``message`` (one text or a list: each must be on an
+    error line) or ``contains`` (text both outputs hold); optionally ``note`` (a note line the build
+    prints), ``style`` (a style file of the case's) and ``args`` (more command-line arguments)."""
+    folder = CORPUS / case
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
     out = tmp_path / "out"
+    args = ["build", str(folder), "--output", str(out)] + ([] if "note" in expect else ["--quiet"])
+    if "style" in expect:
+        args += ["--style", str(folder / expect["style"])]
+    args += [a.replace("{out}", str(out)) for a in expect.get("args", [])]
     if expect.get("isolated"):
-        exit_code, output, peak = _build_isolated(case, out)
+        exit_code, output, peak = _build_isolated(args, out)
         assert peak < PEAK_RSS, f"peak memory {peak >> 20} MiB"
     else:
-        res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), "--quiet"])
+        res = CliRunner().invoke(app, args)
         exit_code, output = res.exit_code, res.output
     assert "Traceback" not in output
     assert exit_code == expect["exit"], output
@@ -90,13 +97,18 @@ def test_hostile_case(case, tmp_path):
         lines = output.strip().splitlines()
         assert lines and all(line.startswith("error: ") for line in lines), output
         assert all("internal error" not in line for line in lines), output
-        assert any(expect["message"] in line and expect.get("where", "") in line for line in lines), output
+        messages = expect["message"] if isinstance(expect["message"], list) else [expect["message"]]
+        for message in messages:
+            assert any(message in line and expect.get("where", "") in line for line in lines), (message, output)
         assert not out.exists() or not any(out.iterdir())
     else:
         files = {p.suffix: p for p in out.iterdir()}
         assert set(files) == {".pdf", ".pptx"}
         assert _found(expect["contains"], _pdf_text(files[".pdf"])), _pdf_text(files[".pdf"])[:500]
         assert _found(expect["contains"], _deck_text(files[".pptx"]))
+        if "note" in expect:
+            assert any(line.startswith("note: ") and expect["note"] in line
+                       for line in output.splitlines()), output
 
 
 def _one_section(root: Path, body: str) -> Path:

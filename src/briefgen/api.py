@@ -96,6 +96,9 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
         raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
     if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
         raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
+    if output_file is not None and Path(output_file).name in ("", ".", ".."):
+        raise UsageError(f"--output-file '{output_file}' names a folder, not a file: give a file name "
+                         "such as out/meeting.pdf, or use --output for the folder")
     if not chart_checks:
         from reportlab import rl_config
 
@@ -143,6 +146,8 @@ def _build(briefing, job: _Job, selection, style, content_dir, output_dir, outpu
             if on_note:
                 on_note(message)
 
+        for message in renders.briefing.notes:  # what reading noticed (a section file not listed, say)
+            note(message)
         base = output_base(output_file) if output_file else Path(output_dir) / output_stem(renders.briefing)
         outputs: dict[str, bytes] = {}
         # this process's own formats first, while a forked child writes the deck

@@ -308,6 +308,8 @@ def check(briefing: Optional[str] = BriefingArg, style: Optional[str] = StyleOpt
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
+    for message in chosen.notes:
+        typer.echo(f"note: {message}", err=True)
     typer.echo(f"ok: {chosen.id}: {len(chosen.sections)} sections, style '{theme.name}'")
 
 

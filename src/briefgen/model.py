@@ -173,7 +173,9 @@ class Briefing:
 
     ``sections`` holds what will be built; :func:`briefgen.selection.select` returns
     a copy with fewer or reordered sections and ``selection`` naming how they were
-    picked (``None`` for the whole briefing).
+    picked (``None`` for the whole briefing). ``notes`` holds what reading the
+    briefing noticed without refusing it (a section file not listed, say): a build
+    reports them as notes.
     """
 
     id: str
@@ -188,6 +190,7 @@ class Briefing:
     presets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     selection: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def date_text(self) -> str:

@@ -9,6 +9,7 @@ parses Markdown, collecting every problem it finds before raising one
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -26,6 +27,7 @@ from ..model import (
     section_texts,
 )
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
+from .files import TooLarge, is_file, leads_outside, read_limited
 from .markdown import MarkdownConverter
 from .schema import ID_RE  # noqa: F401 - re-exported
 from .templates import Templater
@@ -38,18 +40,23 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 _BAD_CHARS = BAD_CHARS
 
 
-def read_text(path: Path, problems: ProblemCollector) -> str | None:
+def read_text(path: Path, problems: ProblemCollector, root: Path | None = None) -> str | None:
     """A file's text: UTF-8, BOM removed, line ends made LF, NFC; ``None`` (with a problem) if unusable.
 
-    Control characters, surrogates and noncharacters are refused with their line
-    and column, because they would fail late or print as nothing.
+    With ``root``, a file that (after following symlinks) lies outside that folder
+    is refused unread. Files over :data:`MAX_FILE_BYTES` are refused before they are
+    read. Control characters, surrogates and noncharacters are refused with their
+    line and column, because they would fail late or print as nothing.
     """
+    if root is not None and leads_outside(path, root):
+        problems.add("leads outside the briefing's folder (through a symbolic link); "
+                     "briefgen reads only files inside it", file=path)
+        return None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", file=path)
-            return None
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        problems.add(str(exc), file=path)
+        return None
     except OSError as exc:
         problems.add(f"cannot read file: {exc.strerror or exc}", file=path)
         return None
@@ -115,8 +122,33 @@ def _validate(kind: str, located: Located, problems: ProblemCollector) -> Any:
     try:
         return schema.model_validate(located.data)
     except ValidationError as exc:
-        problems.extend(validation_problems(exc, located, schema))
+        found = validation_problems(exc, located, schema)
+        problems.extend(found)
+        if kind == "section":
+            problems.extend(_raw_chart_shape(located, found))
         return None
+
+
+def _raw_chart_shape(located: Located, found: list[Problem]) -> list[Problem]:
+    """Series lengths checked on the raw front matter, when other problems kept the schema from checking them.
+
+    The schema compares lengths only once every value is a number; a value written
+    ``1,234`` must not hide that the series is also a value short.
+    """
+    from .schema import value_count_problem
+
+    chart = located.data.get("chart")
+    if not isinstance(chart, dict) or not isinstance(chart.get("categories"), list) \
+            or not isinstance(chart.get("series"), list):
+        return []
+    said = {p.message for p in found}
+    out = []
+    for i, series in enumerate(chart["series"]):
+        if isinstance(series, dict) and isinstance(series.get("values"), list):
+            problem = value_count_problem(series.get("name"), len(series["values"]), len(chart["categories"]))
+            if problem and problem not in said:
+                out.append(located.problem(("chart", "series", i, "values"), problem))
+    return out
 
 
 # -- validation errors into problems --------------------------------------------------------
@@ -166,17 +198,28 @@ def validation_problems(exc, located: Located, schema) -> list[Problem]:
 def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None) -> Briefing:
     """A validated Briefing with every section the briefing lists, templates applied.
 
-    Raises :class:`ContentError` listing every problem found in every file.
+    Raises :class:`ContentError` listing every problem found in every file: a
+    broken ``briefing.yaml`` does not stop the section files from being checked
+    (those it lists, as far as that can be read, else every file in ``sections/``).
+    A section file that ``sections:`` does not list becomes a note
+    (``Briefing.notes``), since it is silently left out of every build otherwise.
     """
     root = find_briefing(ref, content_dir)
     problems = ProblemCollector()
     meta_file = root / "briefing.yaml"
-    text = read_text(meta_file, problems)
-    problems.raise_if_any()
-    located = load_yaml(text or "", meta_file)
-    meta = _validate("briefing", located, problems)
-    problems.raise_if_any()
-    assert meta is not None
+    located = meta = None
+    text = read_text(meta_file, problems, root)
+    if text is not None:
+        try:
+            located = load_yaml(text, meta_file)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if located is not None:
+        meta = _validate("briefing", located, problems)
+    if meta is None:
+        _check_sections_anyway(root, located, problems)
+        problems.raise_if_any()
+    assert meta is not None and located is not None
 
     context = {**meta.vars, "briefing": {
         "title": meta.title, "subtitle": meta.subtitle, "issuer": meta.issuer,
@@ -212,41 +255,129 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
                                                          f"preset '{name}' names unknown section '{sid}'{hint}"))
 
     sections = []
-    for i, sid in enumerate(meta.sections):
-        path = root / "sections" / f"{sid}.md"
-        if not path.is_file():
-            problems.problems.append(located.problem(("sections", i),
-                                                     f"section '{sid}' has no file sections/{sid}.md"))
-            continue
-        section = load_section(path, sid, root, templater, problems)
-        if section is not None:
-            sections.append(section)
+    if _sections_folder_usable(root, problems):
+        for i, sid in enumerate(meta.sections):
+            path = root / "sections" / f"{sid}.md"
+            if not (is_file(path) or os.path.islink(path)):  # a link is read (or refused) by read_text
+                problems.problems.append(located.problem(("sections", i),
+                                                         f"section '{sid}' has no file sections/{sid}.md"))
+                continue
+            section = load_section(path, sid, root, templater, problems)
+            if section is not None:
+                sections.append(section)
     problems.raise_if_any()
     briefing = Briefing(
         id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
         marking=marking, sections=tuple(sections), sources=sources,
         presets={k: tuple(v) for k, v in meta.presets.items()},
-        labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}})
+        labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}},
+        notes=_unlisted_notes(root, meta.sections))
     _check_characters(briefing, problems)
     problems.raise_if_any()
     return briefing
 
 
+def _sections_folder_usable(root: Path, problems: ProblemCollector) -> bool:
+    """Whether ``sections/`` may be read: it must not lead outside the briefing's folder."""
+    folder = root / "sections"
+    if (folder.exists() or folder.is_symlink()) and leads_outside(folder, root):
+        problems.add("leads outside the briefing's folder (through a symbolic link); "
+                     "briefgen reads only files inside it", file=folder)
+        return False
+    return True
+
+
+def _section_files(root: Path) -> list[Path]:
+    """The ``*.md`` files in ``sections/``, sorted by name."""
+    try:
+        return sorted(p for p in (root / "sections").glob("*.md") if is_file(p))
+    except OSError:
+        return []
+
+
+def _unlisted_notes(root: Path, listed: list[str]) -> tuple[str, ...]:
+    """A note for each section file that ``sections:`` leaves out."""
+    from ..errors import Problem
+
+    known = set(listed)
+    return tuple(str(Problem(f"not listed under 'sections:' in briefing.yaml, so no build includes it; "
+                             f"add '{p.stem}' there to build it", file=p))
+                 for p in _section_files(root) if p.stem not in known)
+
+
+def _check_sections_anyway(root: Path, located: Located | None, problems: ProblemCollector) -> None:
+    """The section files checked although briefing.yaml is broken, so that one run reports everything.
+
+    The files are those its ``sections:`` names where that list can be read, else
+    every ``sections/*.md``. Templates see the variables under ``vars:`` if that is
+    a mapping. A file it lists that does not exist is reported by the schema
+    problems already found, or here.
+    """
+    raw = located.data if located is not None and isinstance(located.data, dict) else {}
+    listed = raw.get("sections")
+    usable = isinstance(listed, list) and listed and all(isinstance(i, str) and ID_RE.match(i) for i in listed)
+    if not _sections_folder_usable(root, problems):
+        return
+    if usable:
+        ids = list(dict.fromkeys(listed))
+        paths = [(root / "sections" / f"{sid}.md", sid) for sid in ids]
+        for path, sid in paths:
+            if not (is_file(path) or os.path.islink(path)):
+                problems.problems.append(located.problem(("sections", listed.index(sid)),
+                                                         f"section '{sid}' has no file sections/{sid}.md"))
+        paths = [(p, sid) for p, sid in paths if is_file(p) or os.path.islink(p)]
+    else:
+        paths = [(p, p.stem) for p in _section_files(root)]
+    variables = raw.get("vars") if isinstance(raw.get("vars"), dict) else {}
+    briefing_vars = {k: raw.get(k) if isinstance(raw.get(k), str) else None
+                     for k in ("title", "subtitle", "issuer", "date", "marking")}
+    templater = Templater({**variables, "briefing": briefing_vars})
+    for path, sid in paths:
+        load_section(path, sid, root, templater, problems)
+
+
 def _check_characters(briefing: Briefing, problems: ProblemCollector) -> None:
-    """Control characters that reached the text through YAML escapes or template values are refused too."""
+    """Characters no output can draw faithfully, in any text field the build draws.
+
+    Control characters that reached the text through YAML escapes or template
+    values are refused, and so is right-to-left writing (see :mod:`.scripts`),
+    once per field, with the line where the character was written when it is in
+    the file as typed.
+    """
+    from .scripts import right_to_left_problem
+
+    seen: set[tuple] = set()
     for sid, field, text in section_texts(briefing):
+        file = briefing.section(sid).file if sid else briefing.root / "briefing.yaml"
         m = _BAD_CHARS.search(text.replace("\n", " ").replace("\t", " "))
         if m:
-            file = briefing.section(sid).file if sid else briefing.root / "briefing.yaml"
             problems.add(f"control or non-character U+{ord(m.group()):04X} is not allowed; delete it",
                          file=file, field=field)
+        rtl = right_to_left_problem(text)
+        if rtl and (file, field) not in seen:
+            seen.add((file, field))
+            from .scripts import first_right_to_left
+
+            problems.add(rtl, file=file, line=_line_of(file, first_right_to_left(text)), field=field)
+
+
+def _line_of(file: Path, ch: str | None) -> int | None:
+    """The first line of ``file`` on which ``ch`` is written, or None (it came from a template, say)."""
+    if ch is None:
+        return None
+    try:
+        text = read_limited(file, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
+    except (OSError, TooLarge):
+        return None
+    at = text.find(ch)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def load_section(path: Path, sid: str, root: Path, templater: Templater,
                  problems: ProblemCollector) -> Section | None:
     """One section file as a Section, or ``None`` with its problems added to ``problems``."""
     before = len(problems.problems)
-    text = read_text(path, problems)
+    text = read_text(path, problems, root)
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)

@@ -10,6 +10,7 @@ import difflib
 from pathlib import Path
 
 from ..errors import ContentError, Problem, StyleError
+from .files import is_dir, is_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONT_DIR = PACKAGE_DIR / "fonts"
@@ -27,7 +28,7 @@ def find_briefing(ref: str | Path | None, content_dir: Path | None = None) -> Pa
     candidates = [ref_path] if (ref_path.is_absolute() or len(ref_path.parts) > 1) else [content_dir / ref_path,
                                                                                           ref_path]
     for c in candidates:
-        if (c / "briefing.yaml").is_file():
+        if is_file(c / "briefing.yaml"):
             return c
     known = list_briefings(content_dir)
     msg = f"no briefing '{ref}': expected a folder with a briefing.yaml"
@@ -42,7 +43,7 @@ def find_briefing(ref: str | Path | None, content_dir: Path | None = None) -> Pa
 def list_briefings(content_dir: Path | None = None) -> list[str]:
     """The ids of the briefings under the content folder, sorted."""
     content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
-    if not content_dir.is_dir():
+    if not is_dir(content_dir):
         return []
     return sorted(p.parent.name for p in content_dir.glob("*/briefing.yaml"))
 
@@ -59,12 +60,12 @@ def find_style(ref: str | Path | None, relative_to: Path | None = None) -> Path:
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or len(p.parts) > 1:
         for cand in ([relative_to / p] if relative_to and not p.is_absolute() else []) + [p]:
-            if cand.is_file():
+            if is_file(cand):
                 return cand
         raise StyleError(Problem(f"no style file '{ref}'", file=p))
     for d in ([relative_to] if relative_to else []) + style_dirs():
         cand = d / f"{ref}.yaml"
-        if cand.is_file():
+        if is_file(cand):
             return cand
     known = sorted(list_styles())
     close = difflib.get_close_matches(str(ref), known, n=1)
@@ -76,7 +77,7 @@ def list_styles() -> dict[str, Path]:
     """Every named style found, name → file (the first found wins)."""
     out: dict[str, Path] = {}
     for d in style_dirs():
-        if d.is_dir():
+        if is_dir(d):
             for f in sorted(d.glob("*.yaml")):
                 out.setdefault(f.stem, f)
     return out

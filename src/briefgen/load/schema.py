@@ -57,9 +57,11 @@ def _section_ids(ids: list[str]) -> str | None:
 
 def _length(value: str) -> str | None:
     try:
-        Length.parse(value)
+        length = Length.parse(value)
     except ValueError as exc:
         return str(exc)
+    if length.pt < 0:
+        return f"'{value}' is negative; a length is zero or more"
     return None
 
 
@@ -159,16 +161,33 @@ class FactIn(_Closed, kw_only=True):
     label: Text
 
 
+MAX_CHART_VALUE = 1e15  # a thousand trillion: past it, a figure is a typo or belongs in a larger unit
+
+
+def _plausible(value: float) -> str | None:
+    if abs(value) > MAX_CHART_VALUE:
+        return (f"{value:g} is too large for a chart (at most {MAX_CHART_VALUE:g} either side of zero); "
+                "give the figure in a larger unit, e.g. billions")
+    return None
+
+
 class SeriesIn(_Closed, kw_only=True):
     name: str
-    values: Annotated[list[Annotated[float, Finite]], Meta(min_length=1)]
+    values: Annotated[list[Annotated[float, Finite, Check(_plausible)]], Meta(min_length=1)]
+
+
+def value_count_problem(name: object, values: int, categories: int) -> str | None:
+    """What is wrong with a series of ``values`` values on a chart of ``categories`` categories, or None."""
+    if values != categories:
+        return f"series '{name}' has {values} values for {categories} categories"
+    return None
 
 
 def _chart_shape(chart: ChartIn) -> str | None:
     n = len(chart.categories)
     for s in chart.series:
-        if len(s.values) != n:
-            return f"series '{s.name}' has {len(s.values)} values for {n} categories"
+        if problem := value_count_problem(s.name, len(s.values), n):
+            return problem
     if chart.type == "pie":
         if len(chart.series) != 1:
             return "a pie chart takes exactly one series"

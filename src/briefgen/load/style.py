@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem, ProblemCollector, StyleError
+from ..errors import BriefgenError, Problem, ProblemCollector, StyleError
 from ..theme import (  # noqa: F401
     COLOR_ROLES,
     PAGE_SIZES,
@@ -29,6 +29,8 @@ from ..theme import (  # noqa: F401
     Theme,
 )
 from ..units import Length
+from .files import TooLarge, is_file, read_limited
+from .fonts import font_file_problem
 from .locate import (  # noqa: F401
     DEFAULT_STYLE,
     FONT_DIR,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # the YAML layer is imported when a style is read, not to unp
     from .yaml_source import Located
 
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_STYLE_BYTES = 1024 * 1024  # the shipped styles are about 6 kB
 
 
 # Every text style a renderer asks for; a style file may add more, but not fewer.
@@ -61,7 +64,7 @@ def style_description(path: Path) -> str:
     try:
         theme = load_theme(path)
         return theme.description
-    except StyleError as exc:
+    except BriefgenError as exc:
         return f"(broken: {exc.problems[0]})"
 
 
@@ -117,9 +120,13 @@ def _read_chain(path: Path) -> _Merged:
             raise StyleError(Problem(f"style inheritance loops: {names}", file=current, field="extends"))
         seen.append(real)
         try:
-            text = current.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StyleError(Problem(f"cannot read style: {exc}", file=current)) from None
+            text = read_limited(current, MAX_STYLE_BYTES).decode("utf-8-sig")
+        except TooLarge as exc:
+            raise StyleError(Problem(f"style {exc}", file=current)) from None
+        except OSError as exc:
+            raise StyleError(Problem(f"cannot read style: {exc.strerror or exc}", file=current)) from None
+        except UnicodeDecodeError:
+            raise StyleError(Problem("not valid UTF-8; save the style as UTF-8", file=current)) from None
         try:
             from .yaml_source import load_yaml
 
@@ -133,6 +140,10 @@ def _read_chain(path: Path) -> _Merged:
         parent = located.data.get("extends")
         if not parent:
             break
+        if not isinstance(parent, str):
+            line, col = located.where(("extends",))
+            raise StyleError(Problem("'extends' takes one style: a name or a file, not a list or mapping",
+                                     file=current, line=line, column=col, field="extends"))
         try:
             current = find_style(parent, relative_to=current.parent)
         except StyleError:
@@ -224,15 +235,20 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         files = {}
         for key in ("regular", "bold", "italic", "bold_italic"):
             name = getattr(f, key)
+            given = name is not None  # a face that falls back is reported under the key that names its file
             if name is None:
                 # a missing face falls back: bold_italic -> bold -> regular, italic -> regular
                 name = {"bold": f.regular, "italic": f.regular,
                         "bold_italic": f.bold or f.italic or f.regular}.get(key, f.regular)
             fp = _font_path(name, path.parent)
-            if fp is None:
+            if not given:
+                pass
+            elif fp is None:
                 problems.problems.append(merged.problem(("fonts", role, key),
                                                         f"font file '{name}' not found (looked in the style's "
                                                         f"folder and {FONT_DIR})"))
+            elif (wrong := font_file_problem(fp)) is not None:
+                problems.problems.append(merged.problem(("fonts", role, key), f"font file '{name}' {wrong}"))
             files[key] = fp or Path(name)
         fonts[role] = FontRole(role=role, family=f.family, **files)
     for needed in ("body", "heading", "mono"):
@@ -270,12 +286,22 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         from .images import check_image
 
         logo = (path.parent / spec.logo).resolve()
-        if not logo.is_file():
+        if not is_file(logo):
             problems.problems.append(merged.problem(("logo",), f"logo file '{spec.logo}' not found"))
         else:
             logo_size = check_image(logo, spec.logo,
                                     lambda msg: problems.problems.append(merged.problem(("logo",), msg)))
+    from .scripts import right_to_left_problem
+
+    for where in ("header", "footer"):
+        for part in ("left", "center", "right"):
+            if rtl := right_to_left_problem(getattr(getattr(spec.page, where), part)):
+                problems.problems.append(merged.problem(("page", where, part), rtl))
     bleed = Length.parse(spec.page.bleed).pt
+    if bleed > MAX_BLEED:
+        problems.problems.append(merged.problem(("page", "bleed"), f"'{spec.page.bleed}' is more bleed than a "
+                                                f"printer trims; at most {MAX_BLEED / 72:g}in"))
+    _check_room(spec, page_size, margins, text, merged, problems)
     pdf_layout = _layout(PdfLayout, spec.page.layout, ("page", "layout"), merged, problems)
     deck_layout = _layout(DeckLayout, spec.slide.layout, ("slide", "layout"), merged, problems)
     summary_layout = _layout(SummaryLayout, spec.page.summary, ("page", "summary"), merged, problems)
@@ -308,6 +334,56 @@ def _resolve(spec, path: Path, merged: _Merged, problems: ProblemCollector) -> T
         sources=merged.sources)
 
 
+MAX_BLEED = 72.0  # 1in; print bleed is usually an eighth of that
+PAGE_SIDE = (144.0, 14400.0)  # 2in to 200in: PDF readers refuse pages beyond 200in
+MIN_TEXT_AREA = 144.0  # 2in: the least width and height of the text area of a page
+ROOM_AROUND = 72.0  # 1in: room on a page for a chart's title and source, or an image's caption
+MIN_SLIDE_BODY = (144.0, 72.0)  # the least width and height of a slide's body, between title and footer
+
+
+def _check_room(spec, page_size: tuple[float, float], margins: dict[str, float], text: dict[str, TextStyle],
+                merged: _Merged, problems: ProblemCollector) -> None:
+    """What the renderers need room for, on the style's page and on every page and slide size a build may
+    choose (``--page-size``, ``--slide-size``): a text area the margins leave, charts and images that fit in
+    it with their captions, a slide body between title and footer. Without it a build fails in layout."""
+    w, h = page_size
+    if not (PAGE_SIDE[0] <= w <= PAGE_SIDE[1] and PAGE_SIDE[0] <= h <= PAGE_SIDE[1]):
+        problems.problems.append(merged.problem(("page", "size"), f"a page of {w / 72:g}in x {h / 72:g}in; "
+                                                f"each side is {PAGE_SIDE[0] / 72:g}in to {PAGE_SIDE[1] / 72:g}in"))
+        return
+    pg = spec.page
+    for name, (pw, ph) in [("this style's", page_size)] + [(f"a {n}", size) for n, size in PAGE_SIZES.items()]:
+        area_w = pw - margins["left"] - margins["right"]
+        area_h = ph - margins["top"] - margins["bottom"]
+        if area_w < MIN_TEXT_AREA or area_h < MIN_TEXT_AREA:
+            problems.problems.append(merged.problem(
+                ("page", "margins"), f"on {name} page the margins leave a text area of {area_w / 72:.2f}in x "
+                f"{area_h / 72:.2f}in; leave at least {MIN_TEXT_AREA / 72:g}in each way"))
+            break
+        too_tall = [key for key in ("chart_height", "image_max_height") if getattr(pg, key) > area_h - ROOM_AROUND]
+        for key in too_tall:
+            problems.problems.append(merged.problem(
+                ("page", key), f"{getattr(pg, key):g}pt does not fit on {name} page with its title and "
+                f"caption: the margins leave a text area {area_h:.0f}pt high, so at most {area_h - ROOM_AROUND:.0f}pt "
+                "(or make the margins smaller)"))
+        if too_tall:
+            break
+    sl = spec.slide
+    margin, title, footer = (Length.parse(v).pt for v in (sl.margin, sl.title_height, sl.footer_height))
+    marking = text.get("slide_marking")
+    marking_band = marking.leading + marking.size * 0.6 if marking else 0.0
+    for size, (sw, sh) in SLIDE_SIZES.items():
+        # as the slide planner lays a slide out (render/slides.py): a marking band above and below
+        body_w = sw - 2 * margin
+        body_h = sh - title - footer - 1.5 * margin - 2 * marking_band
+        if body_w < MIN_SLIDE_BODY[0] or body_h < MIN_SLIDE_BODY[1]:
+            problems.problems.append(merged.problem(
+                ("slide",), f"on a {size} slide the margin, title and footer heights leave a body of "
+                f"{body_w:.0f}pt x {body_h:.0f}pt; leave at least {MIN_SLIDE_BODY[0]:.0f}pt x "
+                f"{MIN_SLIDE_BODY[1]:.0f}pt"))
+            return
+
+
 def _layout(cls, given: dict, loc: tuple, merged: _Merged, problems: ProblemCollector):
     """A layout dataclass with the style's values over its defaults; unknown keys are problems."""
     import dataclasses
@@ -329,7 +405,7 @@ def _layout(cls, given: dict, loc: tuple, merged: _Merged, problems: ProblemColl
 def _font_path(name: str, style_dir: Path) -> Path | None:
     for base in (style_dir, FONT_DIR):
         cand = (base / name)
-        if cand.is_file():
+        if is_file(cand):
             return cand.resolve()
     return None
 

@@ -84,6 +84,8 @@ def load_yaml(text: str, file: Path, line_offset: int = 0) -> Located:
         line = mark.line + 1 + line_offset if mark else None
         col = mark.column + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
+        if mark is not None and _tab_at(text, mark.line, mark.column):
+            what = "a tab character; YAML indents with spaces only: replace the tab with spaces"
         raise ContentError(Problem(f"YAML syntax error: {what}", file=file, line=line, column=col)) from None
     except yaml.YAMLError as exc:
         raise ContentError(Problem(f"YAML error: {exc}", file=file)) from None
@@ -96,6 +98,20 @@ def load_yaml(text: str, file: Path, line_offset: int = 0) -> Located:
     if problems:
         raise ContentError(problems)
     return Located(data, positions, file, line_offset)
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the YAML error at ``line``/``column`` (0-based) is a tab: at that place or in the line's indent.
+
+    PyYAML's own words for it ("found character that cannot start any token") do
+    not say which character, and a tab looks like spaces in most editors.
+    """
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return False
+    row = lines[line]
+    indent = row[: len(row) - len(row.lstrip(" \t"))]
+    return (column < len(row) and row[column] == "\t") or "\t" in indent
 
 
 def _convert(node, path, positions, seen, problems, file, offset):
