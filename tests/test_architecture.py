@@ -107,3 +107,10 @@ def test_the_checks_above_do_catch_a_breach(tmp_path, monkeypatch):
     finally:
         fake.unlink()
     assert "briefgen.load.fonts" in tree_imports
+
+
+def test_no_module_is_longer_than_one_screen_of_outline():
+    """About 500 lines: past that, a module is doing more than one job (DESIGN.md)."""
+    long = {p.relative_to(SRC).as_posix(): n for p in MODULES
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert not long, long

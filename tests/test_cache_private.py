@@ -240,14 +240,14 @@ PASSING = sorted(p.name for p in HOSTILE.iterdir() if (p / "expect.yaml").is_fil
 @pytest.mark.parametrize("style", ["formal", "modern", "print"])
 def test_the_default_briefing_and_each_shipped_style_come_back_exactly(style):
     value = api.read_inputs(None, style, None)
-    codec = cache._codec(_INPUTS)
+    codec = cache.codec_for(_INPUTS)
     _same(value, codec.decode(codec.encode(value)))
 
 
 @pytest.mark.parametrize("case", PASSING)
 def test_hostile_input_that_builds_comes_back_exactly(case):
     value = api.read_inputs(HOSTILE / case, None, None)
-    codec = cache._codec(_INPUTS)
+    codec = cache.codec_for(_INPUTS)
     _same(value, codec.decode(codec.encode(value)))
 
 
@@ -257,5 +257,5 @@ def test_font_metrics_come_back_exactly(tmp_path, monkeypatch):
 
     fresh = fonts._read_metrics(FONT_DIR / "DejaVuSans.ttf")
     value = (fresh.widths, fresh.default_width, fresh.ascent, fresh.descent)
-    codec = cache._codec(fonts._METRICS)
+    codec = cache.codec_for(fonts._METRICS)
     _same(value, codec.decode(codec.encode(value)))

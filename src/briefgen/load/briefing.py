@@ -26,8 +26,8 @@ from ..model import (
     Source,
     section_texts,
 )
-from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .files import TooLarge, is_file, leads_outside, read_limited
+from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
 from .schema import ID_RE  # noqa: F401 - re-exported
 from .templates import Templater
