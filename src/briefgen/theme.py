@@ -164,6 +164,7 @@ class PdfLayout:
     running_rule_weight: float = 0.5  # x rule_width: header and footer rules
     marking_band: float = 0.5  # x marking size: added to its leading for the band's height
     watermark_angle: float = 50.0  # degrees
+    watermark_drop: float = 1 / 3  # x watermark size: its baseline below the page centre
     crop_mark_room: float = 24.0  # pt outside the bleed for crop marks
     crop_mark_length: float = 18.0  # pt
     crop_mark_weight: float = 0.25  # pt

@@ -50,7 +50,8 @@ class Contents(Flowable):
         self.style = builder.pstyle("toc_entry")
         self.number_font = builder.font(ts)
         self.size = ts.size
-        self.number_w = pdfmetrics.stringWidth("0000", self.number_font, ts.size)
+        self.layout = builder.t.page.layout
+        self.number_w = pdfmetrics.stringWidth("0" * int(self.layout.toc_number_room), self.number_font, ts.size)
         self.titles = entries
         self.entries = list(zip((k for k, _ in entries), paragraphs)) if paragraphs is not None else [
             (key, Paragraph(builder.text_markup(title, "toc_entry"), self.style)) for key, title in entries]
@@ -92,7 +93,7 @@ class Contents(Flowable):
             para.drawOn(c, x, y)
             page = b.section_pages.get(key)
             label = str(page) if page else ""
-            base = y + h - self.style.leading + (self.style.leading - self.size) / 2 + self.size * 0.22
+            base = y + h - self.style.leading + (self.style.leading - self.size) / 2 + self.size * self.layout.baseline_rise
             c.saveState()
             c.setFont(self.number_font, self.size)
             c.setFillColor(b.color(b.t.text["toc_entry"].color))
@@ -101,7 +102,7 @@ class Contents(Flowable):
             spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
             start = x + self.text_w - spare + self.size * 0.5
             end = x + self.width - self.number_w  # every leader ends at the same place
-            step = self.size * 0.5
+            step = self.size * self.layout.toc_leader_step
             n = int((end - start) // step)
             if n > 0:  # a dot leader: one run of dots, spaced by character spacing
                 tx = c.beginText()

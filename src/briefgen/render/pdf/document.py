@@ -58,12 +58,14 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         b, t = self.b, self.t
         canvas_kwargs = {}
         bw = 0.0
+        lay = t.page.layout
         if self.o.bleed:
             bleed = t.bleed
-            bw = bleed + 24.0  # room for the crop marks outside the bleed
+            bw = bleed + lay.crop_mark_room  # room for the crop marks outside the bleed
             W, H = self.page_w, self.page_h
             canvas_kwargs = dict(
-                cropMarks={"borderWidth": bw, "markWidth": 0.25, "markLength": 18, "bleedWidth": 0},
+                cropMarks={"borderWidth": bw, "markWidth": lay.crop_mark_weight, "markLength": lay.crop_mark_length,
+                           "bleedWidth": 0},
                 trimBox=(bw, bw, bw + W, bw + H), bleedBox=(bw - bleed, bw - bleed, bw + W + bleed, bw + H + bleed))
         self.bleed_w = t.bleed if self.o.bleed else 0.0
         date = b.date

@@ -90,7 +90,7 @@ class PageFurniture:
         font = self.font(ts)
         x0, x1 = self.m["left"], self.page_w - self.m["right"]
         section = doc.page_section
-        available = (x1 - x0) / (2 if spec.center else 1.6)
+        available = (x1 - x0) / (2 if spec.center else t.page.layout.running_share)
         for pos, template in (("left", spec.left), ("center", spec.center), ("right", spec.right)):
             if not template:
                 continue
@@ -116,7 +116,7 @@ class PageFurniture:
         if rule_y is not None and t.page.rule_width:
             canv.saveState()
             canv.setStrokeColor(self.color("rule"))
-            canv.setLineWidth(t.page.rule_width * 0.5)
+            canv.setLineWidth(t.page.rule_width * t.page.layout.running_rule_weight)
             canv.line(x0, rule_y, x1, rule_y)
             canv.restoreState()
 
@@ -124,15 +124,16 @@ class PageFurniture:
         spec = self.t.page.header
         if not (spec.left or spec.center or spec.right):
             return
+        lay = self.t.page.layout
         top = self.page_h - self.m["top"]
-        y = top + self.m["top"] * 0.38
-        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * 0.6)
+        y = top + self.m["top"] * lay.header_rise
+        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * lay.header_rule_drop)
 
     def _footer(self, canv, doc):
         spec = self.t.page.footer
         if not (spec.left or spec.center or spec.right):
             return
-        y = self.m["bottom"] * 0.5
+        y = self.m["bottom"] * self.t.page.layout.footer_rise
         self._running(canv, doc, spec, y, "footer", y + self.t.text["footer"].leading)
 
     def _marking(self, canv):
@@ -143,7 +144,7 @@ class PageFurniture:
         ts = t.text["marking"]
         font = self.font(ts)
         label = text.upper() if ts.upper else text
-        band_h = ts.leading + ts.size * 0.5
+        band_h = ts.leading + ts.size * t.page.layout.marking_band
         fill = t.page.marking_fill
         bleed = self.bleed_w
         for y0 in (self.page_h - band_h, 0.0):
@@ -160,7 +161,7 @@ class PageFurniture:
             tx.setFont(font, ts.size)
             tx.setCharSpace(ts.tracking)
             w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
-            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * 0.22)
+            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * t.page.layout.baseline_rise)
             tx.textOut(label)
             canv.drawText(tx)
             canv.restoreState()
@@ -173,8 +174,8 @@ class PageFurniture:
         canv.setFillColor(self.color(ts.color))
         canv.setFont(self.font(ts), ts.size)
         canv.translate(self.page_w / 2, self.page_h / 2)
-        canv.rotate(50)
-        canv.drawCentredString(0, -ts.size / 3, self.b.labels["draft"])
+        canv.rotate(self.t.page.layout.watermark_angle)
+        canv.drawCentredString(0, -ts.size * self.t.page.layout.watermark_drop, self.b.labels["draft"])
         canv.restoreState()
 
 def fit_text(text: str, width: float, measure) -> str:

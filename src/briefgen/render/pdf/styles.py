@@ -18,6 +18,7 @@ from ...theme import FALLBACK_ROLE, TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _WHITESPACE = frozenset("\n\t \u00a0")
+_PERCENT = 100  # a style's cmyk values are percentages
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
 
@@ -104,9 +105,10 @@ class PdfStyles:
         if self.o.cmyk:
             name = next((n for n, v in self.t.colors.items() if v == hexv and n in self.t.cmyk), None)
             if name:
-                c, m, y, k = (v / 100 for v in self.t.cmyk[name])
+                c, m, y, k = (v / _PERCENT for v in self.t.cmyk[name])
                 return rl_colors.CMYKColor(c, m, y, k)
-            r, g, b = (int(hexv[i:i + 2], 16) / 255 for i in (1, 3, 5))
+            rgb = rl_colors.HexColor(hexv)
+            r, g, b = rgb.red, rgb.green, rgb.blue
             k = 1 - max(r, g, b)
             if k >= 1:
                 return rl_colors.CMYKColor(0, 0, 0, 1)
