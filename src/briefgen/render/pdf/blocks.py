@@ -33,7 +33,7 @@ from ...model import (
 from ...model import Paragraph as MParagraph
 from ...theme import FALLBACK_ROLE
 from ..common import column_alignments, share_widths
-from .contents import SectionMark
+from .contents import SOURCES_KEY, HeadingRoom, Mark, MarkedHeading
 
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 _TINY = 1e-6  # keeps a division by a measured width finite
@@ -50,8 +50,7 @@ class Blocks(Visitor):
         if not sources:
             return []
         title = self.b.labels["sources"]
-        out: list = [SectionMark("briefgen-sources", title, 0, title),
-                     self.text_para(title, "h1", keepWithNext=1)]
+        out: list = self.heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
         items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
         out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
         return out
@@ -84,6 +83,11 @@ class Blocks(Visitor):
         rule = Rule(self.frame_w, t.page.rule_width * lay.title_rule_weight, self.color("primary"))
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
 
+    def heading(self, markup: str, style: str, mark: Mark) -> list:
+        """A heading kept with what follows it, marking its place for the outline, links and contents."""
+        return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
+                                             pages=self.section_pages)]
+
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
         w, h = self.t.logo_size
@@ -95,8 +99,7 @@ class Blocks(Visitor):
 
     # -- sections and blocks ----------------------------------------------------------------------
     def render_section(self, section: Section) -> list:
-        heading = self.text_para(section.title, "h1", keepWithNext=1)
-        out: list = [SectionMark(section.id, section.title, 0, section.title), heading]
+        out: list = self.heading(self.text_markup(section.title, "h1"), "h1", Mark(section.id, section.title, 0))
         if section.key_points:
             out.append(self.key_points_box(section))
         if section.facts:
@@ -117,8 +120,8 @@ class Blocks(Visitor):
         style = {1: "h2", 2: "h2"}.get(block.level, "h3")
         text = "".join(r.text for r in block.runs)
         self._subheadings += 1
-        key = f"{section.id}--{self._subheadings}"
-        return [SectionMark(key, text, 1, None), self.para(block.runs, style, keepWithNext=1)]
+        mark = Mark(f"{section.id}.{self._subheadings}", text, 1)  # '.' is never in a section id
+        return self.heading(self.markup(block.runs, style), style, mark)
 
     def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
         ts = self.t.text["bullet"]

@@ -57,8 +57,8 @@ class Charts:
                 c = HorizontalBarChart()
                 cat_w = min(max(measure(x) for x in chart.categories) + lay.chart_label_gap,
                             width * lay.chart_category_share)
-                c.x, c.y = cat_w, label.leading * (lay.chart_axis_room_unit if unit_text else lay.chart_axis_room) \
-                    + legend_h
+                room = lay.chart_axis_room_unit if unit_text else lay.chart_axis_room
+                c.x, c.y = cat_w, label.leading * room + legend_h
                 c.width = width - cat_w - measure(format_number(max(values), fmt)) - lay.chart_value_gap
                 c.height = height - c.y - label.leading
                 cat_labels = ["\n".join(wrap_words(x, cat_w - lay.chart_label_gap, measure))
@@ -71,7 +71,8 @@ class Charts:
                 c = VerticalBarChart() if chart.type == "column" else HorizontalLineChart()
                 val_w = measure(format_number(max(values), fmt)) + lay.chart_value_axis_gap
                 slot = (width - val_w) / len(chart.categories)
-                cat_labels = ["\n".join(wrap_words(x, slot * lay.chart_category_wrap, measure)) for x in chart.categories]
+                cat_labels = ["\n".join(wrap_words(x, slot * lay.chart_category_wrap, measure))
+                              for x in chart.categories]
                 lines = max(x.count("\n") + 1 for x in cat_labels)
                 c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
                 c.width = width - val_w - lay.chart_right_room

@@ -17,7 +17,7 @@ from ...model import Briefing
 from ...theme import FALLBACK_ROLE, PAGE_SIZES, MetricsLookup, Theme
 from .blocks import Blocks
 from .charts import Charts
-from .contents import Contents
+from .contents import SOURCES_KEY, Contents
 from .page import BriefingTemplate, CropMarks, DeferredCanvas, PageFurniture
 from .styles import PdfStyles, needed_faces, register_fonts
 
@@ -50,7 +50,7 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0
-        self.section_pages: dict[str, int] = {}  # bookmark key -> page, filled in as the pages are laid out
+        self.section_pages: dict[str, int] = {}  # destination key -> page, filled in as headings are drawn
 
     # -- the document -------------------------------------------------------------------------------
     def build(self) -> bytes:
@@ -112,7 +112,7 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         if len(b.sections) >= t.page.toc_min_sections:
             entries = [(s.id, s.title) for s in b.sections]
             if b.all_sources:
-                entries.append(("briefgen-sources", b.labels["sources"]))
+                entries.append((SOURCES_KEY, b.labels["sources"]))
             toc = Contents(self, entries)
             story.append(self.text_para(b.labels["contents"], "toc_title"))
             story.append(toc)

@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, NextPageTemplate, Spacer
 
 from ..common import needs_total, running_text
-from .contents import SectionMark
+from .contents import HeadingRoom
 
 
 # -- canvas with "Page X of Y" -------------------------------------------------------------------
@@ -26,6 +26,20 @@ class DeferredCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._held: list[dict] = []
         self.deferred: list = []  # callables(canvas, total) for the current page
+
+    def bookmarkPage(self, key, fit="Fit", left=None, top=None, bottom=None, right=None, zoom=None):
+        """A destination on this page, bound when the page is written.
+
+        reportlab names a destination's page by the number of pages written so
+        far; a held page is written only at save, so binding now would point every
+        destination at the first page.
+        """
+        shift = self._getCmShift() or 0  # crop marks move the content, as reportlab does for link areas
+        args = dict(fit=fit, left=left, top=top, bottom=bottom, right=right, zoom=zoom)
+        for name in ("left", "top", "bottom", "right"):
+            if args[name] is not None:
+                args[name] += shift
+        self.deferred.append(lambda c, total: Canvas.bookmarkPage(c, key, **args))
 
     def showPage(self):
         self._held.append(dict(self.__dict__))
@@ -56,13 +70,12 @@ class BriefingTemplate(BaseDocTemplate):
         self.page_has_content = False
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, SectionMark):
-            if flowable.level == 0:
-                self.current_section = flowable.title
-                if not self.page_has_content:
-                    self.page_section = flowable.title
-                self.builder.section_pages[flowable.key] = self.page
-        elif not isinstance(flowable, (Spacer, NextPageTemplate)):
+        mark = getattr(flowable, "mark", None)
+        if mark is not None and mark.level == 0:
+            self.current_section = mark.title
+            if not self.page_has_content:
+                self.page_section = mark.title
+        if not isinstance(flowable, (Spacer, NextPageTemplate, HeadingRoom)):
             self.page_has_content = True
 
 
