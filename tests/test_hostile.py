@@ -47,7 +47,8 @@ def test_the_corpus_is_there():
 def test_hostile_case(case, tmp_path):
     expect = yaml.safe_load((CORPUS / case / "expect.yaml").read_text(encoding="utf-8"))
     out = tmp_path / "out"
-    res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), "--quiet"])
+    quiet = [] if "note" in expect else ["--quiet"]  # a case may name a note it must print
+    res = CliRunner().invoke(app, ["build", str(CORPUS / case), "--output", str(out), *quiet])
     assert "Traceback" not in res.output
     assert res.exit_code == expect["exit"], res.output
     if expect["exit"]:
@@ -61,6 +62,9 @@ def test_hostile_case(case, tmp_path):
         assert set(files) == {".pdf", ".pptx"}
         assert _found(expect["contains"], _pdf_text(files[".pdf"])), _pdf_text(files[".pdf"])[:500]
         assert _found(expect["contains"], _deck_text(files[".pptx"]))
+        if "note" in expect:
+            assert any(line.startswith("note: ") and expect["note"] in line for line in res.output.splitlines()), \
+                res.output
 
 
 def _one_section(root: Path, body: str) -> Path:

@@ -39,7 +39,8 @@ class BuildResult:
 def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str] | None = None,
             exclude: str | Iterable[str] | None = None, preset: str | None = None, style: str | Path | None = None,
             content_dir: Path | None = None, cache: bool = True) -> tuple[Briefing, Theme]:
-    """The selected briefing and its theme, validated, glyphs checked; nothing rendered."""
+    """The selected briefing and its theme, validated, glyphs checked; nothing rendered. The briefing's
+    ``notes`` say what reading it noticed without failing."""
     from . import cache as cache_mod
 
     selection = _selection(sections, exclude, preset)
@@ -100,7 +101,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str = Format.a
 
 def _build(briefing, kinds, selection, style, content_dir, output_dir, output_file, page_size, slide_size,
            bleed, cmyk, draft, on_note, fork: bool) -> BuildResult:
-    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size, fork)
+    chosen, theme, child = _start(briefing, style, content_dir, selection, kinds, slide_size, draft, fork)
     try:
         result = BuildResult(briefing=chosen, theme=theme)
 
@@ -109,6 +110,9 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
             log.info(message)
             if on_note:
                 on_note(message)
+
+        for read_note in chosen.notes:  # what reading the content noticed (links kept as plain text)
+            note(str(read_note))
 
         if output_file:
             base = Path(output_file)
@@ -120,7 +124,7 @@ def _build(briefing, kinds, selection, style, content_dir, output_dir, output_fi
             if kind == "pdf":
                 outputs[kind], notes = _render_pdf(chosen, theme, page_size, bleed, cmyk, draft)
             else:
-                outputs[kind], notes = child.result() if child else _render_pptx(chosen, theme, slide_size)
+                outputs[kind], notes = child.result() if child else _render_pptx(chosen, theme, slide_size, draft)
             for n in notes:
                 note(n)
     finally:
@@ -142,7 +146,7 @@ def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft)
 
 
 def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str, ...],
-           slide_size, fork: bool) -> tuple[Briefing, Theme, Forked | None]:
+           slide_size, draft: bool, fork: bool) -> tuple[Briefing, Theme, Forked | None]:
     """The chosen briefing and theme, and the forked process rendering the deck if there is one.
 
     When forking, inputs that must be read afresh are read by a forked child,
@@ -161,7 +165,7 @@ def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str,
             chosen = _chosen(full, theme, selection)
             yield chosen, theme, known_metrics()  # the glyph check has read the text fonts already
             if both:
-                yield _render_pptx(chosen, theme, slide_size)
+                yield _render_pptx(chosen, theme, slide_size, draft)
 
         child = Forked(read_then_deck)
         try:
@@ -177,7 +181,7 @@ def _start(briefing, style, content_dir, selection: Selection, kinds: tuple[str,
         return chosen, theme, child
     full, theme = inputs or read_fresh(briefing, style, content_dir, key)
     chosen = _chosen(full, theme, selection)
-    child = Forked(lambda: iter([_render_pptx(chosen, theme, slide_size)])) if both and fork else None
+    child = Forked(lambda: iter([_render_pptx(chosen, theme, slide_size, draft)])) if both and fork else None
     return chosen, theme, child
 
 
@@ -189,13 +193,14 @@ def _import_renderer(kind: str) -> None:
         from .render import pptx, slides  # noqa: F401
 
 
-def _render_pptx(briefing: Briefing, theme: Theme, slide_size) -> tuple[bytes, list[str]]:
+def _render_pptx(briefing: Briefing, theme: Theme, slide_size, draft: bool = False) -> tuple[bytes, list[str]]:
     from .load.fonts import metrics
     from .render.pptx import render_pptx
     from .render.slides import plan_slides
 
     notes: list[str] = []
-    plan = plan_slides(briefing, theme.with_slide_size(slide_size), on_note=notes.append, metrics=metrics)
+    plan = plan_slides(briefing, theme.with_slide_size(slide_size), on_note=notes.append, metrics=metrics,
+                       draft=draft)
     return render_pptx(plan), notes
 
 

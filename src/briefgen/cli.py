@@ -68,8 +68,9 @@ def build(
     page_size: Optional[str] = typer.Option(None, "--page-size", help="PDF page size: letter or a4."),
     slide_size: Optional[str] = typer.Option(None, "--slide-size", help="Deck slide size: 16:9 or 4:3."),
     bleed: bool = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF."),
-    cmyk: bool = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print."),
-    draft: bool = typer.Option(False, "--draft", help="Put a DRAFT watermark on every PDF page."),
+    cmyk: bool = typer.Option(False, "--cmyk", help="Write every PDF colour as CMYK for print (images stay as "
+                                                    "supplied; see README)."),
+    draft: bool = typer.Option(False, "--draft", help="Set DRAFT across every PDF page and every slide."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Read every input afresh; use and keep no cached reads (see README)."),
@@ -170,6 +171,8 @@ def check(briefing: Optional[str] = BriefingArg,
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
+    for note in chosen.notes:
+        typer.echo(f"note: {note}", err=True)
     typer.echo(f"ok: {chosen.id}: {len(chosen.sections)} sections, style '{theme.name}'")
 
 

@@ -165,6 +165,9 @@ class PdfLayout:
     marking_band: float = 0.5  # x marking size: added to its leading for the band's height
     watermark_angle: float = 50.0  # degrees
     watermark_drop: float = 1 / 3  # x watermark size: its baseline below the page centre
+    watermark_fill_alpha: float = 0.12  # opacity of the DRAFT letters (drawn over the page's text)
+    watermark_line_alpha: float = 0.55  # opacity of their outline
+    watermark_line_weight: float = 0.012  # x watermark size: the outline's width
     crop_mark_room: float = 24.0  # pt outside the bleed for crop marks
     crop_mark_length: float = 18.0  # pt
     crop_mark_weight: float = 0.25  # pt
@@ -179,6 +182,11 @@ class DeckLayout:
     footer_gap: float = 0.3  # x margin: between content and footer
     fit_allowance: float = 0.97  # measured lines are broken at this share of a box's width
     bullet_indent: float = 0.9  # x bullet size
+    watermark_size: float = 0.3  # x slide height: the DRAFT letters' size
+    watermark_angle: float = 30.0  # degrees, rising to the right
+    watermark_fill_alpha: float = 0.12  # opacity of the DRAFT letters
+    watermark_line_alpha: float = 0.55  # opacity of their outline
+    watermark_line_weight: float = 0.012  # x watermark size: the outline's width
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..model import (
     Briefing,
     Chart,
     Fact,
+    Note,
     Section,
     Series,
     Source,
@@ -212,24 +213,40 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
                                                          f"preset '{name}' names unknown section '{sid}'{hint}"))
 
     sections = []
+    notes: list[Note] = []
     for i, sid in enumerate(meta.sections):
         path = root / "sections" / f"{sid}.md"
         if not path.is_file():
             problems.problems.append(located.problem(("sections", i),
                                                      f"section '{sid}' has no file sections/{sid}.md"))
             continue
-        section = load_section(path, sid, root, templater, problems)
+        section = load_section(path, sid, root, templater, problems, notes)
         if section is not None:
             sections.append(section)
+    _check_references(sections, list(meta.sections), problems)
     problems.raise_if_any()
     briefing = Briefing(
         id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
         marking=marking, sections=tuple(sections), sources=sources,
         presets={k: tuple(v) for k, v in meta.presets.items()},
-        labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}})
+        labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}},
+        notes=tuple(notes))
     _check_characters(briefing, problems)
     problems.raise_if_any()
     return briefing
+
+
+def _check_references(sections: list[Section], known: list[str], problems: ProblemCollector) -> None:
+    """A '#id' link must name a section of the briefing (built or not): anything else is a mistake to fix."""
+    ids = set(known)
+    for section in sections:
+        for target, line in section.references:
+            if target in ids:
+                continue
+            close = difflib.get_close_matches(target, known, n=1)
+            hint = f"; did you mean '#{close[0]}'?" if close else f" (sections: {', '.join(known)})"
+            problems.add(f"link to '#{target}': there is no section '{target}'{hint}", file=section.file,
+                         line=line, field="link")
 
 
 def _check_characters(briefing: Briefing, problems: ProblemCollector) -> None:
@@ -243,8 +260,9 @@ def _check_characters(briefing: Briefing, problems: ProblemCollector) -> None:
 
 
 def load_section(path: Path, sid: str, root: Path, templater: Templater,
-                 problems: ProblemCollector) -> Section | None:
-    """One section file as a Section, or ``None`` with its problems added to ``problems``."""
+                 problems: ProblemCollector, notes: list[Note] | None = None) -> Section | None:
+    """One section file as a Section, or ``None`` with its problems added to ``problems``; what it
+    notices without failing (links kept as plain text) is added to ``notes``."""
     before = len(problems.problems)
     text = read_text(path, problems)
     if text is None:
@@ -294,7 +312,7 @@ def load_section(path: Path, sid: str, root: Path, templater: Templater,
             categories=tuple(tpl(x, ("chart", "categories", i)) for i, x in enumerate(c.categories)),
             series=tuple(Series(name=tpl(s.name, ("chart", "series", i, "name")),
                                 values=tuple(float(v) for v in s.values)) for i, s in enumerate(c.series)))
-    notes = tpl(head.notes, ("notes",))
+    speaker_notes = tpl(head.notes, ("notes",))
     sources = tuple(Source(title=tpl(s.title, ("sources", i, "title")), url=s.url)
                     for i, s in enumerate(head.sources))
     for i, s in enumerate(head.sources):
@@ -311,8 +329,11 @@ def load_section(path: Path, sid: str, root: Path, templater: Templater,
     problems.extend(conv.problems)
     if len(problems.problems) > before:
         return None
+    if notes is not None:
+        notes.extend(kp_conv.notes + conv.notes)
     return Section(id=sid, title=title, blocks=blocks, key_points=tuple(key_points), facts=facts, chart=chart,
-                   notes=notes, sources=sources, file=path)
+                   notes=speaker_notes, sources=sources, file=path,
+                   references=tuple(kp_conv.references + conv.references))
 
 
 def _check_url(url: str | None, located: Located, path: tuple, problems: ProblemCollector) -> None:

@@ -76,7 +76,8 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
             title=b.title, author=b.issuer or "", subject=self.subject(), creator="briefgen",
             keywords=[s.title for s in b.sections], invariant=1, pageCompression=1,
             initialFontName=self.fonts["body"][(False, False)], initialFontSize=t.text["body"].size,
-            lang="en", **({"cropMarks": CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
+            lang="en", enforceColorSpace=self.as_cmyk if self.o.cmyk else None,
+            **({"cropMarks": CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
         if canvas_kwargs:
             doc.trimBox = canvas_kwargs["trimBox"]
             doc.bleedBox = canvas_kwargs["bleedBox"]

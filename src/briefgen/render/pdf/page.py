@@ -18,6 +18,9 @@ from ..common import needs_total, running_text
 from .contents import HeadingRoom
 
 
+_FILL_AND_STROKE = 2  # a PDF text rendering mode
+
+
 # -- canvas with "Page X of Y" -------------------------------------------------------------------
 class DeferredCanvas(Canvas):
     """A canvas that holds pages back until the end, so footers can name the page count."""
@@ -83,19 +86,19 @@ class PageFurniture:
     """What every page carries besides its content (a part of the PDF builder)."""
 
     def decorate_first(self, canv, doc):
-        self._watermark(canv)
         self._marking(canv)
 
     def finish_first(self, canv, doc):
         self._footer(canv, doc)
+        self._watermark(canv)
 
     def decorate(self, canv, doc):
-        self._watermark(canv)
         self._marking(canv)
 
     def finish_page(self, canv, doc):
         self._header(canv, doc)
         self._footer(canv, doc)
+        self._watermark(canv)
 
     def _running(self, canv, doc, spec, y, style, rule_y):
         t = self.t
@@ -180,16 +183,39 @@ class PageFurniture:
             canv.restoreState()
 
     def _watermark(self, canv):
-        if not self.o.draft:
-            return
+        """DRAFT across the page, drawn over everything else on it (so it is queued after what the page
+        still draws when it is written, such as the contents): translucent letters with a stronger
+        outline, so that it shows on any page and the text beneath stays readable. It is real text, so
+        a search finds it."""
+        if self.o.draft:
+            canv.deferred.append(lambda c, total: self._draw_watermark(c))
+
+    def _draw_watermark(self, c):
         ts = self.t.text["watermark"]
-        canv.saveState()
-        canv.setFillColor(self.color(ts.color))
-        canv.setFont(self.font(ts), ts.size)
-        canv.translate(self.page_w / 2, self.page_h / 2)
-        canv.rotate(self.t.page.layout.watermark_angle)
-        canv.drawCentredString(0, -ts.size * self.t.page.layout.watermark_drop, self.b.labels["draft"])
-        canv.restoreState()
+        lay = self.t.page.layout
+        label = self.b.labels["draft"]
+        label = label.upper() if ts.upper else label
+        font = self.font(ts)
+        color = self.color(ts.color)
+        c.saveState()
+        c.setFillColor(color)
+        c.setStrokeColor(color)
+        c.setFillAlpha(lay.watermark_fill_alpha)
+        c.setStrokeAlpha(lay.watermark_line_alpha)
+        c.setLineWidth(ts.size * lay.watermark_line_weight)
+        c.translate(self.page_w / 2, self.page_h / 2)
+        c.rotate(lay.watermark_angle)
+        tx = c.beginText()
+        tx.setTextRenderMode(_FILL_AND_STROKE)
+        tx.setFont(font, ts.size)
+        tx.setTextOrigin(-pdfmetrics.stringWidth(label, font, ts.size) / 2, -ts.size * lay.watermark_drop)
+        tx.textOut(label)
+        # text extractors split diagonal letters into pieces; the word as ActualText reads back whole
+        c.addLiteral(f"/Span <</ActualText <FEFF{label.encode('utf-16-be').hex().upper()}>>> BDC")
+        c.drawText(tx)
+        c.addLiteral("EMC")
+        c.restoreState()
+
 
 def fit_text(text: str, width: float, measure) -> str:
     """The text, cut with an ellipsis if it is wider than ``width``."""
