@@ -141,6 +141,32 @@ def test_a_heading_kept_with_its_panel_is_counted_on_the_page_it_moved_to(built_
     assert (entry.number, entry.link_page) == (5, 5)
 
 
+@pytest.mark.parametrize("case", ["default", "long"])
+def test_the_running_header_names_the_section_at_the_top_of_each_page(case, built_pdf):
+    """The section a page opens with: the one whose heading is the page's first line, else the one whose
+    heading came last before the page."""
+    built = built_pdf(case, "formal")
+    t = built.theme.text
+    h1, small = t["h1"].size, t["header"].size
+    lines = lines_at_sizes(built.pdf, {h1, t["h2"].size, t["h3"].size, small})
+    headings = sorted((w.page, -w.top, title) for title, w in find_headings(lines[h1], built.titles).items())
+    page_top = max(line.top for line in lines[h1])
+    header: dict[int, str] = {}
+    for line in lines[small]:
+        if line.page not in header or line.top > header[line.page][0]:
+            header[line.page] = (line.top, line.text)
+    checked = 0
+    for page in sorted(header):
+        opening = [title for p, top, title in headings if p == page and -top == page_top]
+        before = [title for p, _, title in headings if p < page]
+        expected = opening[0] if opening else (before[-1] if before else None)
+        if expected is None or page == 1:
+            continue
+        assert header[page][1].endswith(expected), (page, header[page][1], expected)
+        checked += 1
+    assert checked >= 6
+
+
 def test_the_check_fails_on_a_contents_that_is_off_by_one(monkeypatch, tmp_path, long_folder):
     from briefgen.render.pdf.contents import Contents
 

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 from reportlab.lib import colors as rl_colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, NextPageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..common import needs_total, running_text
 from .contents import HeadingRoom
@@ -78,7 +79,8 @@ class BriefingTemplate(BaseDocTemplate):
             self.current_section = mark.title
             if not self.page_has_content:
                 self.page_section = mark.title
-        if not isinstance(flowable, (Spacer, NextPageTemplate, HeadingRoom)):
+        # what is not drawn (spaces, page and frame actions) leaves the page without content
+        if not isinstance(flowable, (Spacer, ActionFlowable, HeadingRoom)):
             self.page_has_content = True
 
 
