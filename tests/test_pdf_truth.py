@@ -450,3 +450,22 @@ def test_the_draft_checks_fail_without_draft(tmp_path):
     files = {p.suffix: p for p in result.files}
     assert not any(pages_saying(files[".pdf"], "DRAFT"))
     assert not any(slides_saying(files[".pptx"], "DRAFT"))
+
+
+def test_a_quote_inside_a_list_item_is_printed_indented(tmp_path):
+    """No input reaches an internal error: a quote in a list item cannot move the frame's edge (which
+    crashed), so its paragraphs are indented themselves."""
+    import pdfplumber
+
+    folder = tmp_path / "q"
+    (folder / "sections").mkdir(parents=True)
+    (folder / "briefing.yaml").write_text("title: T\nsections: [a]\n", encoding="utf-8")
+    (folder / "sections" / "a.md").write_text(
+        "---\ntitle: A\n---\n- An item with a quote:\n  > Quoted words inside the item\n  >\n"
+        "  > > and a quote in the quote\n- Another item\n", encoding="utf-8")
+    code, output = _run("build", str(folder), "-o", str(tmp_path / "out"), "-f", "pdf", "-q")
+    assert code == 0, output
+    with pdfplumber.open(tmp_path / "out" / "q.pdf") as doc:
+        words = doc.pages[0].extract_words()
+    x = {w["text"]: w["x0"] for w in words}
+    assert x["An"] < x["Quoted"] < x["and"]

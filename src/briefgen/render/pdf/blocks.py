@@ -126,6 +126,7 @@ class Blocks(Visitor):
     def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
         ts = self.t.text["bullet"]
         items = []
+        self._contained += 1
         for item in block.items:
             flow = []
             for sub in item.blocks:
@@ -138,8 +139,10 @@ class Blocks(Visitor):
             if not flow:  # an empty item still holds its number or bullet
                 flow.append(Paragraph("", self.pstyle("bullet")))
             items.append(flow)
+        self._contained -= 1
         kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
-                      bulletColor=self.color("primary"), leftIndent=ts.size * self.t.page.layout.list_indent)
+                      bulletColor=self.color("primary"),
+                      leftIndent=ts.size * self.t.page.layout.list_indent + self._quote_indent)
         # reportlab splits one ListFlowable over pages by copying what is left: quadratic in the list's
         # length, so a long list goes down as a run of short ones that number on from each other
         out = []
@@ -156,15 +159,23 @@ class Blocks(Visitor):
         return out
 
     def render_quote(self, block: Quote, section: Section) -> list:
+        """The quote's blocks, indented: by moving the frame's edge, or, inside a list item (where nothing
+        can move the frame), by indenting its paragraphs and lists themselves."""
         indent = self.t.text["quote"].size * self.t.page.layout.quote_indent
-        out: list = [Indenter(left=indent)]
+        contained = self._contained > 0
+        if contained:
+            self._quote_indent += indent
+        out: list = []
         for sub in block.blocks:
             if isinstance(sub, MParagraph):
-                out.append(self.para(sub.runs, "quote"))
+                extra = {"leftIndent": self._quote_indent} if contained else {}
+                out.append(self.para(sub.runs, "quote", **extra))
             else:
                 out.extend(self.render_block(sub, section))
-        out.append(Indenter(left=-indent))
-        return out
+        if contained:
+            self._quote_indent -= indent
+            return out
+        return [Indenter(left=indent), *out, Indenter(left=-indent)]
 
     def render_codeblock(self, block: CodeBlock, section: Section) -> list:
         text = escape(block.text).replace(" ", "\u00a0").replace("\n", "<br/>")

@@ -50,6 +50,8 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0
+        self._contained = 0  # > 0 while rendering blocks that go inside a list item
+        self._quote_indent = 0.0  # the indent of quotes inside a list item, which cannot move the frame
         self.section_pages: dict[str, int] = {}  # destination key -> page, filled in as headings are drawn
 
     # -- the document -------------------------------------------------------------------------------
