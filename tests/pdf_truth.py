@@ -50,7 +50,8 @@ def _lines_at_sizes(pdf: str, mtime: int, sizes: tuple[float, ...]) -> dict[floa
     with pdfplumber.open(pdf) as doc:
         for number, page in enumerate(doc.pages, start=1):
             for size in sizes:
-                chars = [c for c in page.chars if abs(c["size"] - size) <= SIZE_TOLERANCE and abs(c["matrix"][1]) < 0.01]
+                chars = [c for c in page.chars  # horizontal characters at this size
+                         if abs(c["size"] - size) <= SIZE_TOLERANCE and abs(c["matrix"][1]) < 0.01]
                 rows: dict[float, list[dict]] = {}
                 for c in chars:
                     rows.setdefault(round(c["top"], 1), []).append(c)

@@ -195,7 +195,8 @@ CROSS = {
            "Read [the second part](#two) and [the third part](#three).\n\n"
            "Pasted: [the report](/reports/a.html), [the page](page.html), [run me](javascript:alert(1)),\n"
            "[the file](file:///etc/passwd), [inline data](data:text/html,hi), [by ftp](ftp://example.org/x).\n",
-    "two": "---\ntitle: Second Part\n---\n" + "Filler text for the second part. " * 150 + "\n\nBack to [the first part](#one).\n",
+    "two": "---\ntitle: Second Part\n---\n" + "Filler text for the second part. " * 150
+           + "\n\nBack to [the first part](#one).\n",
     "three": "---\ntitle: Third Part\n---\nThe end.\n",
 }
 

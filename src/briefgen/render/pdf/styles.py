@@ -19,6 +19,7 @@ from ...theme import FALLBACK_ROLE, TextStyle, Theme
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _WHITESPACE = frozenset("\n\t \u00a0")
 _PERCENT = 100  # a style's cmyk values are percentages
+_CMYK_PARTS = 4  # a colour given as a tuple of four parts is CMYK (three: RGB)
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
 
@@ -125,7 +126,7 @@ class PdfStyles:
         if isinstance(color, rl_colors.CMYKColor):
             return color
         if isinstance(color, (tuple, list)):
-            color = rl_colors.CMYKColor(*color) if len(color) == 4 else rl_colors.Color(*color)
+            color = rl_colors.CMYKColor(*color) if len(color) == _CMYK_PARTS else rl_colors.Color(*color)
             if isinstance(color, rl_colors.CMYKColor):
                 return color
         color = rl_colors.toColor(color)

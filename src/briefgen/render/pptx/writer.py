@@ -57,26 +57,31 @@ def render_pptx(plan: SlidePlan) -> bytes:
     add_slide = slide_adder(prs)
     add_notes = notes_adder(prs)
     scheme = _scheme(plan)
-    slides: list = []
     first_of: dict[str, int] = {}  # section id -> index of its first slide, for '#id' links
     for index, planned in enumerate(plan.slides):
         if planned.section_id:
             first_of.setdefault(planned.section_id, index)
+    parts: list = []  # each slide's part, as added
+    waiting: dict[int, object] = {}  # slides added ahead of their turn, because a link points to them
 
-    def slide_at(index: int):
-        """Slide ``index``, added now if it is not there yet (a link may point ahead)."""
-        while len(slides) <= index:
+    def add_up_to(index: int) -> None:
+        while len(parts) <= index:
             new = add_slide(layout)
             new._briefgen_scheme = scheme
-            new._briefgen_section_slide = section_slide
-            slides.append(new)
-        return slides[index]
+            new._briefgen_section_part = section_part
+            waiting[len(parts)] = new
+            parts.append(new.part)
 
-    def section_slide(section_id: str):
-        return slide_at(first_of[section_id]) if section_id in first_of else None
+    def section_part(section_id: str):
+        """The part of a section's first slide (added now if a link points ahead), or None."""
+        if section_id not in first_of:
+            return None
+        add_up_to(first_of[section_id])
+        return parts[first_of[section_id]]
 
     for index, planned in enumerate(plan.slides):
-        slide = slide_at(index)
+        add_up_to(index)
+        slide = waiting.pop(index)  # finished slides are not kept: freeze() leaves only their bytes
         for box in planned.boxes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
@@ -185,9 +190,9 @@ def _paragraph_xml(slide, para: TextPara) -> str:
             rid = slide.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{rid}"/>'
         elif run.href:  # a link to a section: a jump to the section's first slide
-            target = slide._briefgen_section_slide(run.href[1:])
+            target = slide._briefgen_section_part(run.href[1:])
             if target is not None:
-                rid = slide.part.relate_to(target.part, RT.SLIDE)
+                rid = slide.part.relate_to(target, RT.SLIDE)
                 link = f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
         face = quoteattr(para.family)
         runs.append(f'<a:r><a:rPr {attrs} dirty="0">{_fill(slide, para.color)}<a:latin typeface={face}/>'
@@ -328,8 +333,8 @@ def _draw_chart(slide, box: ChartBox) -> None:
 def _draw_watermark(slide, box: Watermark) -> None:
     """A word across the slide: translucent letters with a stronger outline, turned by the box's angle."""
     def color(alpha: float) -> str:
-        return f'<a:solidFill><a:srgbClr val="{box.color.lstrip("#")}"><a:alpha val="{round(alpha * _PERCENT_UNITS)}"/>' \
-               f'</a:srgbClr></a:solidFill>'
+        return (f'<a:solidFill><a:srgbClr val="{box.color.lstrip("#")}">'
+                f'<a:alpha val="{round(alpha * _PERCENT_UNITS)}"/></a:srgbClr></a:solidFill>')
 
     face = quoteattr(box.family)
     turn = round((_FULL_TURN - box.angle) % _FULL_TURN * _ANGLE_UNITS)
