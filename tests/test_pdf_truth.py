@@ -57,6 +57,7 @@ CASES = {
     "long": dict(briefing="long"),
     "selection": dict(sections="security,economy,border,representation"),
     "a4": dict(page_size="a4"),
+    "bleed": dict(bleed=True),  # crop marks move the page's content: destinations move with it
 }
 
 
@@ -107,8 +108,8 @@ def _problems(built: Built) -> list[str]:
     return truth_problems(built.pdf, built.titles, t["h1"].size, built.subs, (t["h2"].size, t["h3"].size))
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(("case", "style"), [(c, s) for c in sorted(CASES) for s in STYLES
+                                              if c != "bleed" or s == "formal"])
 def test_contents_links_and_bookmarks_open_the_page_each_heading_is_printed_on(case, style, built_pdf):
     built = built_pdf(case, style)
     assert _problems(built) == []
