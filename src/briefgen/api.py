@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
-from .formats import DECK_FORMATS, HANDOUT_PER_PAGE, PAGE_SIZE_NAMES, SLIDE_SIZE_NAMES, Format, choice, parse_formats
+from .formats import (
+    DECK_FORMATS,
+    HANDOUT_PER_PAGE,
+    PAGE_SIZE_NAMES,
+    SLIDE_SIZE_NAMES,
+    Format,
+    choice,
+    parse_formats,
+)
 from .inputs import cache_key, cached, collector_paused, read_fresh, read_inputs
 from .load.fonts import adopt_metrics, check_coverage
 from .model import Briefing
@@ -39,7 +47,8 @@ class BuildResult:
 def prepare(briefing: str | Path | None = None, *, sections: str | Iterable[str] | None = None,
             exclude: str | Iterable[str] | None = None, preset: str | None = None, style: str | Path | None = None,
             content_dir: Path | None = None, cache: bool = True) -> tuple[Briefing, Theme]:
-    """The selected briefing and its theme, validated, glyphs checked; nothing rendered."""
+    """The selected briefing and its theme, validated, glyphs checked; nothing rendered. The briefing's
+    ``notes`` say what reading it noticed without failing."""
     from . import cache as cache_mod
 
     selection = _selection(sections, exclude, preset)
@@ -146,8 +155,8 @@ def _build(briefing, job: _Job, selection, style, content_dir, output_dir, outpu
             if on_note:
                 on_note(message)
 
-        for message in renders.briefing.notes:  # what reading noticed (a section file not listed, say)
-            note(message)
+        for message in renders.briefing.notes:  # what reading noticed (links kept as plain text, files not listed)
+            note(str(message))
         base = output_base(output_file) if output_file else Path(output_dir) / output_stem(renders.briefing)
         outputs: dict[str, bytes] = {}
         # this process's own formats first, while a forked child writes the deck
@@ -295,7 +304,8 @@ def _plan(briefing: Briefing, theme: Theme, job: _Job):
     from .render.slides import plan_slides
 
     notes: list[str] = []
-    plan = plan_slides(briefing, theme.with_slide_size(job.slide_size), on_note=notes.append, metrics=metrics)
+    plan = plan_slides(briefing, theme.with_slide_size(job.slide_size), on_note=notes.append, metrics=metrics,
+                       draft=job.draft)
     return plan, notes
 
 

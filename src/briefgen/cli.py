@@ -102,7 +102,8 @@ PageSizeOpt = typer.Option(None, "--page-size", metavar=_listed(PAGE_SIZE_NAMES)
 SlideSizeOpt = typer.Option(None, "--slide-size", metavar=_listed(SLIDE_SIZE_NAMES),
                             autocompletion=_choices(SLIDE_SIZE_NAMES), help="Deck slide size [default: the style's].")
 BleedOpt = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBox/BleedBox to the PDF.")
-CmykOpt = typer.Option(False, "--cmyk", help="Write PDF colours as CMYK for print.")
+CmykOpt = typer.Option(False, "--cmyk", help="Write every PDF colour as CMYK for print (images stay as "
+                                                "supplied; see README).")
 DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT mark on every page and slide.")
 HandoutPerPageOpt = typer.Option(1, "--handout-per-page", metavar="1|2|3",
                                  help="Slides on each handout page: 1 with its notes beneath, 2 or 3 with their "

@@ -28,7 +28,7 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
-            where = _display_path(self.file)
+            where = display_path(self.file)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -38,7 +38,8 @@ class Problem:
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-def _display_path(path: Path | str) -> str:
+def display_path(path: Path | str) -> str:
+    """A path as messages show it: relative to the working folder when inside it."""
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

@@ -8,9 +8,11 @@ import nothing from the renderers.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Literal, Union
+from typing import Callable, Iterator, Literal, Union
+
+from .errors import display_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,23 @@ class Section:
     notes: str | None = None
     sources: tuple[Source, ...] = ()
     file: Path | None = None
+    # the links to other sections written in this one, as (section id, line in ``file`` or None)
+    references: tuple[tuple[str, int | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a build tells its user without failing: where (file, line) and what happened."""
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = display_path(self.file) + (f":{self.line}" if self.line is not None else "")
+        return f"{where}: {self.message}" if where else self.message
 
 
 DEFAULT_LABELS: dict[str, str] = {
@@ -190,7 +209,7 @@ class Briefing:
     presets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     selection: str | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()  # what reading it noticed (links kept as plain text, say), for every build
 
     @property
     def date_text(self) -> str:
@@ -225,6 +244,24 @@ def children(block: Block) -> tuple[Block, ...]:
         return block.blocks
     if isinstance(block, (Paragraph, Heading, Table, Image, CodeBlock)):
         return ()
+    raise TypeError(f"not a block of the document model: {type(block).__name__}")
+
+
+def map_runs(block: Block, change: Callable[[Inline], Inline]) -> Block:
+    """``block`` with ``change`` applied to every run sequence in it, at any depth (a paragraph's, a
+    heading's, each table cell's, those of the blocks inside lists and quotes)."""
+    if isinstance(block, (Paragraph, Heading)):
+        return replace(block, runs=change(block.runs))
+    if isinstance(block, BulletList):
+        return replace(block, items=tuple(ListItem(blocks=tuple(map_runs(b, change) for b in item.blocks))
+                                          for item in block.items))
+    if isinstance(block, Quote):
+        return Quote(blocks=tuple(map_runs(b, change) for b in block.blocks))
+    if isinstance(block, Table):
+        return replace(block, header=tuple(map(change, block.header)),
+                       rows=tuple(tuple(map(change, row)) for row in block.rows))
+    if isinstance(block, (Image, CodeBlock)):
+        return block
     raise TypeError(f"not a block of the document model: {type(block).__name__}")
 
 

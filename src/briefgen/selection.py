@@ -7,7 +7,7 @@ import difflib
 from typing import Iterable
 
 from .errors import Problem, SelectionError, UsageError
-from .model import Briefing
+from .model import Briefing, Inline, Note, Section, map_runs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +86,35 @@ def select(briefing: Briefing, selection: Selection) -> Briefing:
     by_id = {s.id: s for s in briefing.sections}
     if chosen == known:
         label = None
-    return dataclasses.replace(briefing, sections=tuple(by_id[i] for i in chosen), selection=label)
+    return _without_links_out(dataclasses.replace(briefing, sections=tuple(by_id[i] for i in chosen),
+                                                  selection=label))
+
+
+def _without_links_out(briefing: Briefing) -> Briefing:
+    """The briefing with each link to a section left out of it turned into plain words, and a note for each;
+    notes about the files of sections left out are dropped."""
+    built = {s.id for s in briefing.sections}
+    files = {s.file for s in briefing.sections}
+    notes = [n for n in briefing.notes if n.file is None or n.file in files]
+    sections = []
+    for section in briefing.sections:
+        out = [(target, line) for target, line in section.references if target not in built]
+        if out:
+            section = _unlinked(section, {target for target, _ in out})
+            notes += [Note(f"link to section '{target}' kept as plain text: that section is not in this build",
+                           section.file, line) for target, line in out]
+        sections.append(section)
+    return dataclasses.replace(briefing, sections=tuple(sections), notes=tuple(notes))
+
+
+def _unlinked(section: Section, targets: set[str]) -> Section:
+    def change(runs: Inline) -> Inline:
+        return tuple(dataclasses.replace(r, href=None) if r.href and r.href[1:] in targets and r.href[0] == "#"
+                     else r for r in runs)
+
+    return dataclasses.replace(section, blocks=tuple(map_runs(b, change) for b in section.blocks),
+                               key_points=tuple(change(kp) for kp in section.key_points),
+                               references=tuple((t, line) for t, line in section.references if t not in targets))
 
 
 def _unknown(kind: str, name: str, known: list[str], field: str) -> Problem:

@@ -164,6 +164,10 @@ class PdfLayout:
     running_rule_weight: float = 0.5  # x rule_width: header and footer rules
     marking_band: float = 0.5  # x marking size: added to its leading for the band's height
     watermark_angle: float = 50.0  # degrees
+    watermark_drop: float = 1 / 3  # x watermark size: its baseline below the page centre
+    watermark_fill_alpha: float = 0.12  # opacity of the DRAFT letters (drawn over the page's text)
+    watermark_line_alpha: float = 0.55  # opacity of their outline
+    watermark_line_weight: float = 0.012  # x watermark size: the outline's width
     crop_mark_room: float = 24.0  # pt outside the bleed for crop marks
     crop_mark_length: float = 18.0  # pt
     crop_mark_weight: float = 0.25  # pt
@@ -242,6 +246,12 @@ class DeckLayout:
     divider_rule: float = 3.0  # pt: the rule under a divider's title
     divider_rule_drop: float = 14.0  # pt between a divider's title and its rule
     dark_below: float = 140.0  # luma (0-255): a section fill darker than this takes light text
+    # the DRAFT mark
+    watermark_size: float = 0.3  # x slide height: the DRAFT letters' size
+    watermark_angle: float = 30.0  # degrees, rising to the right
+    watermark_fill_alpha: float = 0.12  # opacity of the DRAFT letters
+    watermark_line_alpha: float = 0.55  # opacity of their outline
+    watermark_line_weight: float = 0.012  # x watermark size: the outline's width
 
 
 @dataclass(frozen=True)

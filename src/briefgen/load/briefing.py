@@ -21,6 +21,7 @@ from ..model import (
     Briefing,
     Chart,
     Fact,
+    Note,
     Section,
     Series,
     Source,
@@ -255,6 +256,7 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
                                                          f"preset '{name}' names unknown section '{sid}'{hint}"))
 
     sections = []
+    notes: list[Note] = []
     if _sections_folder_usable(root, problems):
         for i, sid in enumerate(meta.sections):
             path = root / "sections" / f"{sid}.md"
@@ -262,16 +264,17 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
                 problems.problems.append(located.problem(("sections", i),
                                                          f"section '{sid}' has no file sections/{sid}.md"))
                 continue
-            section = load_section(path, sid, root, templater, problems)
+            section = load_section(path, sid, root, templater, problems, notes)
             if section is not None:
                 sections.append(section)
+    _check_references(sections, list(meta.sections), problems)
     problems.raise_if_any()
     briefing = Briefing(
         id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
         marking=marking, sections=tuple(sections), sources=sources,
         presets={k: tuple(v) for k, v in meta.presets.items()},
         labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}},
-        notes=_unlisted_notes(root, meta.sections))
+        notes=tuple(notes) + _unlisted_notes(root, meta.sections))
     _check_characters(briefing, problems)
     problems.raise_if_any()
     return briefing
@@ -295,13 +298,11 @@ def _section_files(root: Path) -> list[Path]:
         return []
 
 
-def _unlisted_notes(root: Path, listed: list[str]) -> tuple[str, ...]:
+def _unlisted_notes(root: Path, listed: list[str]) -> tuple[Note, ...]:
     """A note for each section file that ``sections:`` leaves out."""
-    from ..errors import Problem
-
     known = set(listed)
-    return tuple(str(Problem(f"not listed under 'sections:' in briefing.yaml, so no build includes it; "
-                             f"add '{p.stem}' there to build it", file=p))
+    return tuple(Note(f"not listed under 'sections:' in briefing.yaml, so no build includes it; "
+                      f"add '{p.stem}' there to build it", file=p)
                  for p in _section_files(root) if p.stem not in known)
 
 
@@ -334,6 +335,19 @@ def _check_sections_anyway(root: Path, located: Located | None, problems: Proble
     templater = Templater({**variables, "briefing": briefing_vars})
     for path, sid in paths:
         load_section(path, sid, root, templater, problems)
+
+
+def _check_references(sections: list[Section], known: list[str], problems: ProblemCollector) -> None:
+    """A '#id' link must name a section of the briefing (built or not): anything else is a mistake to fix."""
+    ids = set(known)
+    for section in sections:
+        for target, line in section.references:
+            if target in ids:
+                continue
+            close = difflib.get_close_matches(target, known, n=1)
+            hint = f"; did you mean '#{close[0]}'?" if close else f" (sections: {', '.join(known)})"
+            problems.add(f"link to '#{target}': there is no section '{target}'{hint}", file=section.file,
+                         line=line, field="link")
 
 
 def _check_characters(briefing: Briefing, problems: ProblemCollector) -> None:
@@ -374,8 +388,9 @@ def _line_of(file: Path, ch: str | None) -> int | None:
 
 
 def load_section(path: Path, sid: str, root: Path, templater: Templater,
-                 problems: ProblemCollector) -> Section | None:
-    """One section file as a Section, or ``None`` with its problems added to ``problems``."""
+                 problems: ProblemCollector, notes: list[Note] | None = None) -> Section | None:
+    """One section file as a Section, or ``None`` with its problems added to ``problems``; what it
+    notices without failing (links kept as plain text) is added to ``notes``."""
     before = len(problems.problems)
     text = read_text(path, problems, root)
     if text is None:
@@ -425,7 +440,7 @@ def load_section(path: Path, sid: str, root: Path, templater: Templater,
             categories=tuple(tpl(x, ("chart", "categories", i)) for i, x in enumerate(c.categories)),
             series=tuple(Series(name=tpl(s.name, ("chart", "series", i, "name")),
                                 values=tuple(float(v) for v in s.values)) for i, s in enumerate(c.series)))
-    notes = tpl(head.notes, ("notes",))
+    speaker_notes = tpl(head.notes, ("notes",))
     sources = tuple(Source(title=tpl(s.title, ("sources", i, "title")), url=s.url)
                     for i, s in enumerate(head.sources))
     for i, s in enumerate(head.sources):
@@ -442,8 +457,11 @@ def load_section(path: Path, sid: str, root: Path, templater: Templater,
     problems.extend(conv.problems)
     if len(problems.problems) > before:
         return None
+    if notes is not None:
+        notes.extend(kp_conv.notes + conv.notes)
     return Section(id=sid, title=title, blocks=blocks, key_points=tuple(key_points), facts=facts, chart=chart,
-                   notes=notes, sources=sources, file=path)
+                   notes=speaker_notes, sources=sources, file=path,
+                   references=tuple(kp_conv.references + conv.references))
 
 
 def _check_url(url: str | None, located: Located, path: tuple, problems: ProblemCollector) -> None:

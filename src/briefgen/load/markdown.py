@@ -1,8 +1,10 @@
 """Markdown section bodies turned into model blocks (markdown-it-py, CommonMark + GFM tables).
 
 Raw HTML is never interpreted: it is kept as the literal text the author typed.
-Links may point to the web (http, https, mailto) or to a section (``#id``);
-images must be files inside the briefing's folder.
+Links may point to the web (http, https, mailto) or to a section (``#id``); a link
+to anything else (a relative path, another scheme) keeps its words as plain text
+and leaves a note, and ``javascript:``, ``file:`` and ``data:`` are never links.
+Images must be files inside the briefing's folder.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..model import (
     Image,
     Inline,
     ListItem,
+    Note,
     Paragraph,
     Quote,
     Run,
@@ -38,10 +41,12 @@ _md.disable("entity")
 _md.options["maxNesting"] = 200
 MAX_DEPTH = 12  # lists and quotes inside each other; deeper has no readable layout on a page or a slide
 # markdown-it drops links it thinks unsafe (file:, javascript:) and leaves them as text; we want to see
-# every target so that a refused one is reported, not silently printed
+# every target so that one kept as plain text is noted, not silently printed
 _md.validateLink = lambda url: True
 
 LINK_SCHEMES = {"http", "https", "mailto"}
+NEVER_LINKED = {"javascript", "vbscript", "file", "data"}  # schemes that run code or reach local files
+_SHOWN = 60  # characters of a refused target that a note quotes
 
 
 class MarkdownConverter:
@@ -58,6 +63,8 @@ class MarkdownConverter:
         self.line_offset = line_offset
         self.field = field
         self.problems: list[Problem] = []
+        self.notes: list[Note] = []
+        self.references: list[tuple[str, int | None]] = []  # '#id' links: (id, line)
         self._line: int | None = None
         self._depth = 0
 
@@ -207,12 +214,25 @@ class MarkdownConverter:
         return _merge(runs)
 
     def _link(self, href: str) -> str | None:
+        """The target a link keeps, or None (its words stay plain text, with a note) when a briefing cannot
+        use it; a '#id' target is checked against the sections once all are read."""
         if href.startswith("#") and len(href) > 1:
+            self.references.append((href[1:], self._line))
             return href
-        scheme = urlsplit(href).scheme.lower()
+        try:
+            scheme = urlsplit(href).scheme.lower()
+        except ValueError:  # a malformed address (an unclosed '[' in the host, say)
+            scheme = ""
         if scheme in LINK_SCHEMES:
             return href
-        self._problem(f"link target '{href}' is not allowed: use an http, https or mailto address, or #section-id")
+        shown = href if len(href) <= _SHOWN else href[:_SHOWN] + "\u2026"
+        if scheme in NEVER_LINKED:
+            why = f"a '{scheme}:' link is never made"
+        elif not href or href == "#":
+            why = "the link has no target"
+        else:
+            why = "only http, https and mailto addresses and #section-id links are made"
+        self._note(f"link to '{shown}' kept as plain text: {why}")
         return None
 
     def _image(self, node) -> Image | None:
@@ -227,6 +247,9 @@ class MarkdownConverter:
 
     def _problem(self, message: str) -> None:
         self.problems.append(Problem(message, file=self.file, line=self._line, field=self.field))
+
+    def _note(self, message: str) -> None:
+        self.notes.append(Note(message, file=self.file, line=self._line))
 
 
 def _merge(runs: list[Run]) -> Inline:

@@ -119,7 +119,28 @@ class PictureBox:
     alt: str
 
 
-Box = Union[TextBox, Rect, ChartBox, TableBox, PictureBox]
+@dataclass(frozen=True)
+class Watermark:
+    """A word set large and translucent across the slide, over everything else (DRAFT); ``angle`` in
+    degrees, rising to the right; the alphas are opacities of the letters and of their outline."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    text: str
+    family: str
+    size: float
+    bold: bool
+    color: str
+    angle: float
+    fill_alpha: float
+    line_alpha: float
+    line_width: float
+    name: str = "Draft"
+
+
+Box = Union[TextBox, Rect, ChartBox, TableBox, PictureBox, Watermark]
 
 
 @dataclass

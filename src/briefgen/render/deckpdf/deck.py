@@ -10,7 +10,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from ...theme import MetricsLookup, Theme
-from ..plan import SlidePlan
+from ..plan import SlidePlan, Watermark
 from .draw import SlideDrawer
 from .fonts import Faces
 
@@ -68,7 +68,7 @@ def render_slides_pdf(plan: SlidePlan, theme: Theme, options: SlidesPdfOptions, 
         c.bookmarkPage(slide_key(i))
         c.addOutlineEntry(slide.title or str(i + 1), slide_key(i), level=0)
         drawer.draw(c, slide, i + 1)
-        if options.draft:  # over the slide, as a slide's background would hide it
+        if options.draft and not any(isinstance(b, Watermark) for b in slide.boxes):  # the plan's own, else this
             watermark(c, options.draft, theme, faces, plan.width, plan.height, opacity)
         c.showPage()
     c.showOutline()

@@ -16,7 +16,17 @@ from reportlab.lib.colors import HexColor
 
 from ...errors import RenderError
 from ...model import plain
-from ..plan import ChartBox, PictureBox, PlannedSlide, Rect, SlidePlan, TableBox, TextBox, TextPara
+from ..plan import (
+    ChartBox,
+    PictureBox,
+    PlannedSlide,
+    Rect,
+    SlidePlan,
+    TableBox,
+    TextBox,
+    TextPara,
+    Watermark,
+)
 from .charts import chart_drawing
 from .fonts import Faces
 
@@ -256,8 +266,32 @@ class SlideDrawer:
         renderPDF.draw(drawing, c, box.x, self.H - box.y - box.h)
 
 
+    def watermark(self, c, box: Watermark) -> None:
+        """The slide's DRAFT mark as the deck has it: translucent letters with a stronger outline, turned by
+        the box's angle about its middle, over everything else on the slide."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        font = self.faces.name(box.family, box.bold, False)
+        c.saveState()
+        color = HexColor(box.color)
+        c.setFillColor(color)
+        c.setStrokeColor(color)
+        c.setFillAlpha(box.fill_alpha)
+        c.setStrokeAlpha(box.line_alpha)
+        c.setLineWidth(box.line_width)
+        c.translate(box.x + box.w / 2, self.H - box.y - box.h / 2)
+        c.rotate(box.angle)
+        text = c.beginText()
+        text.setTextRenderMode(2)  # filled and outlined
+        text.setFont(font, box.size)
+        text.setTextOrigin(-stringWidth(box.text, font, box.size) / 2, -box.size / 3)
+        text.textOut(box.text)
+        c.drawText(text)
+        c.restoreState()
+
+
 _DRAW = {Rect: SlideDrawer.rect, TextBox: SlideDrawer.text, ChartBox: SlideDrawer.chart,
-         TableBox: SlideDrawer.table, PictureBox: SlideDrawer.picture}
+         TableBox: SlideDrawer.table, PictureBox: SlideDrawer.picture, Watermark: SlideDrawer.watermark}
 
 
 def _drawer_for(box):

@@ -33,9 +33,10 @@ from ...model import (
 from ...model import Paragraph as MParagraph
 from ...theme import FALLBACK_ROLE
 from ..common import column_alignments, share_widths
-from .contents import SectionMark
+from .contents import SOURCES_KEY, HeadingRoom, Mark, MarkedHeading
 
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
+_TINY = 1e-6  # keeps a division by a measured width finite
 
 
 class Blocks(Visitor):
@@ -49,8 +50,7 @@ class Blocks(Visitor):
         if not sources:
             return []
         title = self.b.labels["sources"]
-        out: list = [SectionMark("briefgen-sources", title, 0, title),
-                     self.text_para(title, "h1", keepWithNext=1)]
+        out: list = self.heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
         items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
         out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
         return out
@@ -67,8 +67,9 @@ class Blocks(Visitor):
             items.append(self.text_para(b.subtitle, "subtitle"))
         if b.date:
             items.append(self.text_para(b.date_text, "date"))
+        lay = t.page.layout
         if t.page.cover == "block":
-            pad = t.key_points_box.padding * 2
+            pad = t.key_points_box.padding * lay.cover_block_padding
             inner = self.frame_w - 2 * pad
             content_h = sum(p.wrap(inner, self.page_h)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in items)
             top = max(pad, t.page.cover_band - content_h - pad / 2)
@@ -78,9 +79,14 @@ class Blocks(Visitor):
                 ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
             ]))
-            return [table, Spacer(1, t.text["date"].space_after * 1.5)]
-        rule = Rule(self.frame_w, t.page.rule_width * 3, self.color("primary"))
+            return [table, Spacer(1, t.text["date"].space_after * lay.cover_gap)]
+        rule = Rule(self.frame_w, t.page.rule_width * lay.title_rule_weight, self.color("primary"))
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
+
+    def heading(self, markup: str, style: str, mark: Mark) -> list:
+        """A heading kept with what follows it, marking its place for the outline, links and contents."""
+        return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
+                                             pages=self.section_pages)]
 
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
@@ -93,8 +99,7 @@ class Blocks(Visitor):
 
     # -- sections and blocks ----------------------------------------------------------------------
     def render_section(self, section: Section) -> list:
-        heading = self.text_para(section.title, "h1", keepWithNext=1)
-        out: list = [SectionMark(section.id, section.title, 0, section.title), heading]
+        out: list = self.heading(self.text_markup(section.title, "h1"), "h1", Mark(section.id, section.title, 0))
         if section.key_points:
             out.append(self.key_points_box(section))
         if section.facts:
@@ -115,12 +120,13 @@ class Blocks(Visitor):
         style = {1: "h2", 2: "h2"}.get(block.level, "h3")
         text = "".join(r.text for r in block.runs)
         self._subheadings += 1
-        key = f"{section.id}--{self._subheadings}"
-        return [SectionMark(key, text, 1, None), self.para(block.runs, style, keepWithNext=1)]
+        mark = Mark(f"{section.id}.{self._subheadings}", text, 1)  # '.' is never in a section id
+        return self.heading(self.markup(block.runs, style), style, mark)
 
     def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
         ts = self.t.text["bullet"]
         items = []
+        self._contained += 1
         for item in block.items:
             flow = []
             for sub in item.blocks:
@@ -133,8 +139,10 @@ class Blocks(Visitor):
             if not flow:  # an empty item still holds its number or bullet
                 flow.append(Paragraph("", self.pstyle("bullet")))
             items.append(flow)
+        self._contained -= 1
         kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
-                      bulletColor=self.color("primary"), leftIndent=ts.size * 1.4)
+                      bulletColor=self.color("primary"),
+                      leftIndent=ts.size * self.t.page.layout.list_indent + self._quote_indent)
         # reportlab splits one ListFlowable over pages by copying what is left: quadratic in the list's
         # length, so a long list goes down as a run of short ones that number on from each other
         out = []
@@ -151,15 +159,23 @@ class Blocks(Visitor):
         return out
 
     def render_quote(self, block: Quote, section: Section) -> list:
-        indent = self.t.text["quote"].size * 1.5
-        out: list = [Indenter(left=indent)]
+        """The quote's blocks, indented: by moving the frame's edge, or, inside a list item (where nothing
+        can move the frame), by indenting its paragraphs and lists themselves."""
+        indent = self.t.text["quote"].size * self.t.page.layout.quote_indent
+        contained = self._contained > 0
+        if contained:
+            self._quote_indent += indent
+        out: list = []
         for sub in block.blocks:
             if isinstance(sub, MParagraph):
-                out.append(self.para(sub.runs, "quote"))
+                extra = {"leftIndent": self._quote_indent} if contained else {}
+                out.append(self.para(sub.runs, "quote", **extra))
             else:
                 out.extend(self.render_block(sub, section))
-        out.append(Indenter(left=-indent))
-        return out
+        if contained:
+            self._quote_indent -= indent
+            return out
+        return [Indenter(left=indent), *out, Indenter(left=-indent)]
 
     def render_codeblock(self, block: CodeBlock, section: Section) -> list:
         text = escape(block.text).replace(" ", "\u00a0").replace("\n", "<br/>")
@@ -174,12 +190,14 @@ class Blocks(Visitor):
         rows = [[self.para(cell, "table_cell", alignment=aligns[align[c]]) for c, cell in enumerate(row)]
                 for row in block.rows]
         widths = self.column_widths(block, ncols)
-        pad = t.fact_box.padding * 0.75
+        lay = t.page.layout
+        pad = t.fact_box.padding * lay.table_padding
+        pad_v = pad * lay.table_padding_vertical
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
-            ("LINEBELOW", (0, 0), (-1, 0), t.page.rule_width * 2, self.color(t.page.table_rule)),
+            ("TOPPADDING", (0, 0), (-1, -1), pad_v), ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v),
+            ("LINEBELOW", (0, 0), (-1, 0), t.page.rule_width * lay.table_header_rule, self.color(t.page.table_rule)),
             ("LINEBELOW", (0, -1), (-1, -1), t.page.rule_width, self.color(t.page.table_rule)),
         ]
         if t.page.table_header_fill:
@@ -193,16 +211,18 @@ class Blocks(Visitor):
     def column_widths(self, block: Table, ncols: int) -> list[float]:
         ts = self.t.text["table_cell"]
         m = self.body_metrics
+        allowance = self.t.fact_box.padding * self.t.page.layout.table_width_allowance + 2
         natural = []
         for c in range(ncols):
             texts = ["".join(r.text for r in block.header[c])] + [
                 "".join(r.text for r in row[c]) for row in block.rows if c < len(row)]
-            natural.append(max((m.width(x, ts.size) for x in texts), default=0) + self.t.fact_box.padding * 1.5 + 2)
+            natural.append(max((m.width(x, ts.size) for x in texts), default=0) + allowance)
         return share_widths(natural, self.frame_w)
 
     def render_image(self, block: Image, section: Section) -> list:
         w, h = block.pixels
-        scale = min(self.frame_w / w, self.t.page.image_max_height / h, 1.0 if w > 300 else self.frame_w / w)
+        upscale = w <= self.t.page.layout.image_upscale_below
+        scale = min(self.frame_w / w, self.t.page.image_max_height / h, self.frame_w / w if upscale else 1.0)
         img = RLImage(str(block.path), width=w * scale, height=h * scale)
         img.hAlign = "CENTER"
         out: list = [img]
@@ -218,19 +238,21 @@ class Blocks(Visitor):
         box = t.key_points_box
         ts = t.text["key_point"]
         bullet_font = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else self.font(ts)
-        indent = ts.size * 1.2
+        lay = t.page.layout
+        indent = ts.size * lay.key_point_indent
         style = self.pstyle("key_point", leftIndent=indent, bulletIndent=0, bulletFontName=bullet_font,
-                            bulletFontSize=ts.size * 0.55, bulletColor=self.color("primary"),
-                            bulletOffsetY=ts.size * 0.1)
+                            bulletFontSize=ts.size * lay.key_point_marker, bulletColor=self.color("primary"),
+                            bulletOffsetY=ts.size * lay.key_point_marker_rise)
         rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
         rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
         table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
         pad = box.padding
+        title_pad = pad * lay.panel_title_padding
         commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
                     ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), ts.space_after),
-                    ("TOPPADDING", (0, 0), (-1, 0), pad * 0.8), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
-                    ("TOPPADDING", (0, "splitfirst"), (-1, "splitfirst"), pad * 0.8),
+                    ("TOPPADDING", (0, 0), (-1, 0), title_pad), ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+                    ("TOPPADDING", (0, "splitfirst"), (-1, "splitfirst"), title_pad),
                     ("BOTTOMPADDING", (0, "splitlast"), (-1, "splitlast"), pad)]
         if box.fill:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), self.color(box.fill)))
@@ -239,22 +261,23 @@ class Blocks(Visitor):
         if box.border_width and box.border:
             commands.append(("BOX", (0, 0), (-1, -1), box.border_width, self.color(box.border)))
         table.setStyle(self.table_style(commands))
-        table.spaceAfter = t.text["body"].space_after * 1.6
-        table.spaceBefore = 2
+        table.spaceAfter = t.text["body"].space_after * lay.block_gap
+        table.spaceBefore = lay.panel_gap_above
         return table
 
     def facts_row(self, section: Section) -> Flowable:
         t = self.t
         box = t.fact_box
+        lay = t.page.layout
         facts = list(section.facts)
-        per_row = 4 if len(facts) >= 4 else len(facts)
-        gap = box.padding * 1.25
+        per_row = min(lay.facts_per_row, len(facts))
+        gap = box.padding * lay.fact_gap
         cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
         # one size for every value in the row, small enough that no word of any value has to break
         vs = t.text["fact_value"]
         m = self.metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
         widest = max((m.width(w, 1.0) for f in facts for w in f.value.split()), default=0.0)
-        size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, 1e-6))
+        size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, _TINY))
         size = max(size, t.text["body"].size)
         value_style = {"fontSize": size, "leading": vs.leading * size / vs.size}
         rows, style = [], []
@@ -264,7 +287,7 @@ class Blocks(Visitor):
                 if i:
                     row.append("")
                 row.append([self.text_para(fact.value, "fact_value", **value_style),
-                            Spacer(1, box.padding * 0.4), self.text_para(fact.label, "fact_label")])
+                            Spacer(1, box.padding * lay.fact_label_gap), self.text_para(fact.label, "fact_label")])
             while len(row) < per_row * 2 - 1:
                 row.append("")
             rows.append(row)
@@ -290,7 +313,7 @@ class Blocks(Visitor):
         if len(rows) > 1:
             style.append(("BOTTOMPADDING", (0, 0), (-1, -2), box.padding + gap))
         table.setStyle(self.table_style(style))
-        table.spaceAfter = t.text["body"].space_after * 1.6
+        table.spaceAfter = t.text["body"].space_after * lay.block_gap
         return table
 
 

@@ -23,6 +23,7 @@ class Charts:
         palette = [self.color(c) for c in t.chart_palette]
         grid = self.color("grid") if "grid" in t.colors else self.color("rule")
         axis_color = self.color("muted")
+        lay = t.page.layout
         height = t.page.chart_height
         width = self.frame_w
         d = Drawing(width, height)
@@ -33,7 +34,7 @@ class Charts:
         unit_text = chart.unit or ""
         legend_h = 0.0
         if len(chart.series) > 1 or chart.type == "pie":
-            legend_h = label.leading * 1.8
+            legend_h = label.leading * lay.chart_legend_height
         if chart.type == "pie":
             pie = Pie()
             size = min(height - 2 * label.leading - legend_h, width / 2)
@@ -54,35 +55,40 @@ class Charts:
         else:
             if chart.type == "bar":
                 c = HorizontalBarChart()
-                cat_w = min(max(measure(x) for x in chart.categories) + 8, width * 0.38)
-                c.x, c.y = cat_w, label.leading * (3.4 if unit_text else 2.2) + legend_h
-                c.width = width - cat_w - measure(format_number(max(values), fmt)) - 12
+                cat_w = min(max(measure(x) for x in chart.categories) + lay.chart_label_gap,
+                            width * lay.chart_category_share)
+                room = lay.chart_axis_room_unit if unit_text else lay.chart_axis_room
+                c.x, c.y = cat_w, label.leading * room + legend_h
+                c.width = width - cat_w - measure(format_number(max(values), fmt)) - lay.chart_value_gap
                 c.height = height - c.y - label.leading
-                cat_labels = ["\n".join(wrap_words(x, cat_w - 8, measure)) for x in chart.categories]
+                cat_labels = ["\n".join(wrap_words(x, cat_w - lay.chart_label_gap, measure))
+                              for x in chart.categories]
                 c.categoryAxis.labels.textAnchor = "end"
                 c.categoryAxis.labels.boxAnchor = "e"
                 c.barLabels.boxAnchor = "w"
-                c.barLabels.dx = 3
+                c.barLabels.dx = lay.chart_bar_label_offset
             else:  # column and line charts share the vertical layout
                 c = VerticalBarChart() if chart.type == "column" else HorizontalLineChart()
-                val_w = measure(format_number(max(values), fmt)) + 10
+                val_w = measure(format_number(max(values), fmt)) + lay.chart_value_axis_gap
                 slot = (width - val_w) / len(chart.categories)
-                cat_labels = ["\n".join(wrap_words(x, slot * 0.9, measure)) for x in chart.categories]
+                cat_labels = ["\n".join(wrap_words(x, slot * lay.chart_category_wrap, measure))
+                              for x in chart.categories]
                 lines = max(x.count("\n") + 1 for x in cat_labels)
                 c.x, c.y = val_w, label.leading * (lines + 1) + legend_h
-                c.width, c.height = width - val_w - 4, height - c.y - label.leading * 1.5
+                c.width = width - val_w - lay.chart_right_room
+                c.height = height - c.y - label.leading * lay.chart_top_room
                 c.categoryAxis.labels.boxAnchor = "n"
             if chart.type == "column":
                 c.barLabels.boxAnchor = "s"
-                c.barLabels.dy = 3
+                c.barLabels.dy = lay.chart_bar_label_offset
             elif chart.type == "line":
                 for i in range(len(chart.series)):
                     c.lines[i].strokeColor = palette[i % len(palette)]
-                    c.lines[i].strokeWidth = 2
+                    c.lines[i].strokeWidth = lay.chart_line_width
                 c.lineLabelFormat = lambda v: format_number(v, fmt)
                 c.lineLabels.fontName, c.lineLabels.fontSize = lab_font, label.size
                 c.lineLabels.fillColor = self.color(label.color)
-                c.lineLabels.dy = 6
+                c.lineLabels.dy = lay.chart_line_label_offset
             c.data = [list(s.values) for s in chart.series]
             if chart.type == "bar":
                 # reportlab stacks horizontal bars from the bottom; readers expect the first category on top
@@ -97,7 +103,7 @@ class Charts:
             c.valueAxis.valueMin = min(0, min(values))
             c.valueAxis.visibleGrid = 1
             c.valueAxis.gridStrokeColor = grid
-            c.valueAxis.gridStrokeWidth = t.page.rule_width * 0.6
+            c.valueAxis.gridStrokeWidth = t.page.rule_width * lay.chart_grid_weight
             # ticks get only the decimals they need: 0, 20, 40 rather than 0.0, 20.0, 40.0
             c.valueAxis.labelTextFormat = lambda v: format_number(v, number_format([v]))
             c.valueAxis.visibleTicks = 0
@@ -110,12 +116,13 @@ class Charts:
                 c.barLabelFormat = lambda v: format_number(v, fmt)
                 c.barLabels.fontName, c.barLabels.fontSize = lab_font, label.size
                 c.barLabels.fillColor = self.color(t.text["chart_title"].color)
-                c.barSpacing = 2
-                c.groupSpacing = 10
+                c.barSpacing = lay.chart_bar_spacing
+                c.groupSpacing = lay.chart_group_spacing
             d.add(c)
             if unit_text:
-                s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading * 0.4
-                           if chart.type != "bar" else label.leading * 0.4 + legend_h, unit_text,
+                s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading
+                           * lay.chart_unit_rise if chart.type != "bar" else label.leading * lay.chart_unit_rise
+                           + legend_h, unit_text,
                            fontName=self.font(label, italic=True), fontSize=label.size,
                            fillColor=self.color(label.color), textAnchor="end" if chart.type == "bar" else "start")
                 if chart.type != "bar":  # above the value axis, from the frame's left edge (never in the margin)
@@ -136,7 +143,7 @@ class Charts:
     def _legend(self, d: Drawing, items, width, font, label) -> None:
         legend = Legend()
         legend.alignment = "right"
-        legend.x, legend.y = 0, label.leading * 1.2
+        legend.x, legend.y = 0, label.leading * self.t.page.layout.chart_legend_rise
         legend.columnMaximum = 1
         legend.deltax = width / max(len(items), 1)
         legend.dx, legend.dy = label.size, label.size

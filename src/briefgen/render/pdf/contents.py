@@ -1,32 +1,72 @@
-"""The contents page, and the section marks that the contents, the outline and the running header follow."""
+"""The contents page, and the marked headings that the contents, the outline and the running header follow."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .document import PdfBuilder
-
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+if TYPE_CHECKING:
+    from .document import PdfBuilder
 
-class SectionMark(Flowable):
-    """An invisible flowable that records where a section or subsection starts (outline, TOC, header)."""
+SOURCES_KEY = "briefgen.sources"  # the closing sources' destination ('.' is never in a section id)
 
-    def __init__(self, key: str, title: str, level: int, section_title: str | None):
-        super().__init__()
-        self.key, self.title, self.level, self.section_title = key, title, level, section_title
-        self.width = self.height = 0
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a section or subsection starts: its destination name, its outline title and level."""
+
+    key: str
+    title: str
+    level: int  # 0 a section, 1 a subsection
+
+
+class HeadingRoom(Flowable):
+    """Nothing, set just before a heading: reportlab lets a flowable's space above overlap the space below
+    the one before it; with this in between, a heading's space above is added to it instead (the
+    rhythm the styles are drawn for)."""
+
+    width = height = 0
 
     def wrap(self, aw, ah):
         return 0, 0
 
     def draw(self):
-        canv = self.canv
-        canv.bookmarkPage(self.key)
-        canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
+        pass
+
+
+class MarkedHeading(Paragraph):
+    """A heading that marks the place it is drawn at: a destination at its top, an outline entry, and its
+    page for the contents (``pages``, key -> page number).
+
+    The mark is made by the heading itself, at drawing time, so it lands where the
+    heading is printed even when the heading is kept with what follows it and moves
+    to the next page. When a long heading is split over two pages, the first part
+    keeps the mark.
+    """
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8",
+                 mark: Mark | None = None, pages: dict[str, int] | None = None):
+        super().__init__(text, style, bulletText=bulletText, frags=frags, caseSensitive=caseSensitive,
+                         encoding=encoding)
+        self.mark, self.pages = mark, pages
+
+    def split(self, aw, ah):
+        parts = super().split(aw, ah)
+        for i, part in enumerate(parts):
+            part.mark, part.pages = (self.mark if i == 0 else None), self.pages
+        return parts
+
+    def draw(self):
+        mark = self.mark
+        if mark is not None:
+            canv = self.canv
+            canv.bookmarkHorizontal(mark.key, 0, self.height)
+            canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level > 0)
+            self.pages[mark.key] = canv.getPageNumber()
+        super().draw()
 
 
 class Contents(Flowable):
@@ -50,7 +90,8 @@ class Contents(Flowable):
         self.style = builder.pstyle("toc_entry")
         self.number_font = builder.font(ts)
         self.size = ts.size
-        self.number_w = pdfmetrics.stringWidth("0000", self.number_font, ts.size)
+        self.layout = builder.t.page.layout
+        self.number_w = pdfmetrics.stringWidth("0" * int(self.layout.toc_number_room), self.number_font, ts.size)
         self.titles = entries
         self.entries = list(zip((k for k, _ in entries), paragraphs)) if paragraphs is not None else [
             (key, Paragraph(builder.text_markup(title, "toc_entry"), self.style)) for key, title in entries]
@@ -84,15 +125,20 @@ class Contents(Flowable):
         ax, ay = canv.absolutePosition(0, 0)
         canv.deferred.append(lambda c, total: self._draw_entries(c, ax, ay + self.height))
 
+    def page_label(self, key: str) -> str:
+        """The page number printed for an entry: the page its heading was drawn on (known once laid out)."""
+        page = self.builder.section_pages.get(key)
+        return str(page) if page else ""
+
     def _draw_entries(self, c, x, top):
         b = self.builder
         dots = b.color("muted")
         for (key, para), h in zip(self.entries, self.heights):
             y = top - h
             para.drawOn(c, x, y)
-            page = b.section_pages.get(key)
-            label = str(page) if page else ""
-            base = y + h - self.style.leading + (self.style.leading - self.size) / 2 + self.size * 0.22
+            label = self.page_label(key)
+            base = (y + h - self.style.leading + (self.style.leading - self.size) / 2
+                    + self.size * self.layout.baseline_rise)
             c.saveState()
             c.setFont(self.number_font, self.size)
             c.setFillColor(b.color(b.t.text["toc_entry"].color))
@@ -101,7 +147,7 @@ class Contents(Flowable):
             spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
             start = x + self.text_w - spare + self.size * 0.5
             end = x + self.width - self.number_w  # every leader ends at the same place
-            step = self.size * 0.5
+            step = self.size * self.layout.toc_leader_step
             n = int((end - start) // step)
             if n > 0:  # a dot leader: one run of dots, spaced by character spacing
                 tx = c.beginText()

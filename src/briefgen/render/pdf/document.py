@@ -17,7 +17,7 @@ from ...model import Briefing
 from ...theme import FALLBACK_ROLE, PAGE_SIZES, MetricsLookup, Theme
 from .blocks import Blocks
 from .charts import Charts
-from .contents import Contents
+from .contents import SOURCES_KEY, Contents
 from .page import BriefingTemplate, CropMarks, DeferredCanvas, PageFurniture
 from .styles import PdfStyles, needed_faces, register_fonts
 
@@ -50,7 +50,9 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         self.fallback_name = self.fonts[FALLBACK_ROLE][(False, False)] if FALLBACK_ROLE in self.fonts else None
         self.styles: dict[str, ParagraphStyle] = {}
         self._subheadings = 0
-        self.section_pages: dict[str, int] = {}  # bookmark key -> page, filled in as the pages are laid out
+        self._contained = 0  # > 0 while rendering blocks that go inside a list item
+        self._quote_indent = 0.0  # the indent of quotes inside a list item, which cannot move the frame
+        self.section_pages: dict[str, int] = {}  # destination key -> page, filled in as headings are drawn
 
     # -- the document -------------------------------------------------------------------------------
     def build(self) -> bytes:
@@ -58,12 +60,14 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         b, t = self.b, self.t
         canvas_kwargs = {}
         bw = 0.0
+        lay = t.page.layout
         if self.o.bleed:
             bleed = t.bleed
-            bw = bleed + 24.0  # room for the crop marks outside the bleed
+            bw = bleed + lay.crop_mark_room  # room for the crop marks outside the bleed
             W, H = self.page_w, self.page_h
             canvas_kwargs = dict(
-                cropMarks={"borderWidth": bw, "markWidth": 0.25, "markLength": 18, "bleedWidth": 0},
+                cropMarks={"borderWidth": bw, "markWidth": lay.crop_mark_weight, "markLength": lay.crop_mark_length,
+                           "bleedWidth": 0},
                 trimBox=(bw, bw, bw + W, bw + H), bleedBox=(bw - bleed, bw - bleed, bw + W + bleed, bw + H + bleed))
         self.bleed_w = t.bleed if self.o.bleed else 0.0
         date = b.date
@@ -74,7 +78,8 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
             title=b.title, author=b.issuer or "", subject=self.subject(), creator="briefgen",
             keywords=[s.title for s in b.sections], invariant=1, pageCompression=1,
             initialFontName=self.fonts["body"][(False, False)], initialFontSize=t.text["body"].size,
-            lang="en", **({"cropMarks": CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
+            lang="en", enforceColorSpace=self.as_cmyk if self.o.cmyk else None,
+            **({"cropMarks": CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
         if canvas_kwargs:
             doc.trimBox = canvas_kwargs["trimBox"]
             doc.bleedBox = canvas_kwargs["bleedBox"]
@@ -110,7 +115,7 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
         if len(b.sections) >= t.page.toc_min_sections:
             entries = [(s.id, s.title) for s in b.sections]
             if b.all_sources:
-                entries.append(("briefgen-sources", b.labels["sources"]))
+                entries.append((SOURCES_KEY, b.labels["sources"]))
             toc = Contents(self, entries)
             story.append(self.text_para(b.labels["contents"], "toc_title"))
             story.append(toc)

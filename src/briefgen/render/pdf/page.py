@@ -12,10 +12,13 @@ if TYPE_CHECKING:
 from reportlab.lib import colors as rl_colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, NextPageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..common import needs_total, running_text
-from .contents import SectionMark
+from .contents import HeadingRoom
+
+_FILL_AND_STROKE = 2  # a PDF text rendering mode
 
 
 # -- canvas with "Page X of Y" -------------------------------------------------------------------
@@ -26,6 +29,20 @@ class DeferredCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._held: list[dict] = []
         self.deferred: list = []  # callables(canvas, total) for the current page
+
+    def bookmarkPage(self, key, fit="Fit", left=None, top=None, bottom=None, right=None, zoom=None):
+        """A destination on this page, bound when the page is written.
+
+        reportlab names a destination's page by the number of pages written so
+        far; a held page is written only at save, so binding now would point every
+        destination at the first page.
+        """
+        shift = self._getCmShift() or 0  # crop marks move the content, as reportlab does for link areas
+        args = dict(fit=fit, left=left, top=top, bottom=bottom, right=right, zoom=zoom)
+        for name in ("left", "top", "bottom", "right"):
+            if args[name] is not None:
+                args[name] += shift
+        self.deferred.append(lambda c, total: Canvas.bookmarkPage(c, key, **args))
 
     def showPage(self):
         self._held.append(dict(self.__dict__))
@@ -56,13 +73,13 @@ class BriefingTemplate(BaseDocTemplate):
         self.page_has_content = False
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, SectionMark):
-            if flowable.level == 0:
-                self.current_section = flowable.title
-                if not self.page_has_content:
-                    self.page_section = flowable.title
-                self.builder.section_pages[flowable.key] = self.page
-        elif not isinstance(flowable, (Spacer, NextPageTemplate)):
+        mark = getattr(flowable, "mark", None)
+        if mark is not None and mark.level == 0:
+            self.current_section = mark.title
+            if not self.page_has_content:
+                self.page_section = mark.title
+        # what is not drawn (spaces, page and frame actions) leaves the page without content
+        if not isinstance(flowable, (Spacer, ActionFlowable, HeadingRoom)):
             self.page_has_content = True
 
 
@@ -70,19 +87,19 @@ class PageFurniture:
     """What every page carries besides its content (a part of the PDF builder)."""
 
     def decorate_first(self, canv, doc):
-        self._watermark(canv)
         self._marking(canv)
 
     def finish_first(self, canv, doc):
         self._footer(canv, doc)
+        self._watermark(canv)
 
     def decorate(self, canv, doc):
-        self._watermark(canv)
         self._marking(canv)
 
     def finish_page(self, canv, doc):
         self._header(canv, doc)
         self._footer(canv, doc)
+        self._watermark(canv)
 
     def _running(self, canv, doc, spec, y, style, rule_y):
         t = self.t
@@ -90,7 +107,7 @@ class PageFurniture:
         font = self.font(ts)
         x0, x1 = self.m["left"], self.page_w - self.m["right"]
         section = doc.page_section
-        available = (x1 - x0) / (2 if spec.center else 1.6)
+        available = (x1 - x0) / (2 if spec.center else t.page.layout.running_share)
         for pos, template in (("left", spec.left), ("center", spec.center), ("right", spec.right)):
             if not template:
                 continue
@@ -116,7 +133,7 @@ class PageFurniture:
         if rule_y is not None and t.page.rule_width:
             canv.saveState()
             canv.setStrokeColor(self.color("rule"))
-            canv.setLineWidth(t.page.rule_width * 0.5)
+            canv.setLineWidth(t.page.rule_width * t.page.layout.running_rule_weight)
             canv.line(x0, rule_y, x1, rule_y)
             canv.restoreState()
 
@@ -124,15 +141,16 @@ class PageFurniture:
         spec = self.t.page.header
         if not (spec.left or spec.center or spec.right):
             return
+        lay = self.t.page.layout
         top = self.page_h - self.m["top"]
-        y = top + self.m["top"] * 0.38
-        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * 0.6)
+        y = top + self.m["top"] * lay.header_rise
+        self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * lay.header_rule_drop)
 
     def _footer(self, canv, doc):
         spec = self.t.page.footer
         if not (spec.left or spec.center or spec.right):
             return
-        y = self.m["bottom"] * 0.5
+        y = self.m["bottom"] * self.t.page.layout.footer_rise
         self._running(canv, doc, spec, y, "footer", y + self.t.text["footer"].leading)
 
     def _marking(self, canv):
@@ -143,7 +161,7 @@ class PageFurniture:
         ts = t.text["marking"]
         font = self.font(ts)
         label = text.upper() if ts.upper else text
-        band_h = ts.leading + ts.size * 0.5
+        band_h = ts.leading + ts.size * t.page.layout.marking_band
         fill = t.page.marking_fill
         bleed = self.bleed_w
         for y0 in (self.page_h - band_h, 0.0):
@@ -160,22 +178,45 @@ class PageFurniture:
             tx.setFont(font, ts.size)
             tx.setCharSpace(ts.tracking)
             w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
-            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * 0.22)
+            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * t.page.layout.baseline_rise)
             tx.textOut(label)
             canv.drawText(tx)
             canv.restoreState()
 
     def _watermark(self, canv):
-        if not self.o.draft:
-            return
+        """DRAFT across the page, drawn over everything else on it (so it is queued after what the page
+        still draws when it is written, such as the contents): translucent letters with a stronger
+        outline, so that it shows on any page and the text beneath stays readable. It is real text, so
+        a search finds it."""
+        if self.o.draft:
+            canv.deferred.append(lambda c, total: self._draw_watermark(c))
+
+    def _draw_watermark(self, c):
         ts = self.t.text["watermark"]
-        canv.saveState()
-        canv.setFillColor(self.color(ts.color))
-        canv.setFont(self.font(ts), ts.size)
-        canv.translate(self.page_w / 2, self.page_h / 2)
-        canv.rotate(50)
-        canv.drawCentredString(0, -ts.size / 3, self.b.labels["draft"])
-        canv.restoreState()
+        lay = self.t.page.layout
+        label = self.b.labels["draft"]
+        label = label.upper() if ts.upper else label
+        font = self.font(ts)
+        color = self.color(ts.color)
+        c.saveState()
+        c.setFillColor(color)
+        c.setStrokeColor(color)
+        c.setFillAlpha(lay.watermark_fill_alpha)
+        c.setStrokeAlpha(lay.watermark_line_alpha)
+        c.setLineWidth(ts.size * lay.watermark_line_weight)
+        c.translate(self.page_w / 2, self.page_h / 2)
+        c.rotate(lay.watermark_angle)
+        tx = c.beginText()
+        tx.setTextRenderMode(_FILL_AND_STROKE)
+        tx.setFont(font, ts.size)
+        tx.setTextOrigin(-pdfmetrics.stringWidth(label, font, ts.size) / 2, -ts.size * lay.watermark_drop)
+        tx.textOut(label)
+        # text extractors split diagonal letters into pieces; the word as ActualText reads back whole
+        c.addLiteral(f"/Span <</ActualText <FEFF{label.encode('utf-16-be').hex().upper()}>>> BDC")
+        c.drawText(tx)
+        c.addLiteral("EMC")
+        c.restoreState()
+
 
 def fit_text(text: str, width: float, measure) -> str:
     """The text, cut with an ellipsis if it is wider than ``width``."""

@@ -18,6 +18,8 @@ from ...theme import FALLBACK_ROLE, TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _WHITESPACE = frozenset("\n\t \u00a0")
+_PERCENT = 100  # a style's cmyk values are percentages
+_CMYK_PARTS = 4  # a colour given as a tuple of four parts is CMYK (three: RGB)
 _FACES = (("regular", False, False), ("bold", True, False), ("italic", False, True), ("bold_italic", True, True))
 
 
@@ -96,22 +98,41 @@ class PdfStyles:
     """Colours, fonts, paragraph styles and markup, all from the Theme (a part of the PDF builder)."""
 
     def color(self, ref: str | None):
+        """A palette name or hex value as a reportlab colour: CMYK when printing in CMYK; ``None`` for none."""
         if ref is None:
             return None
         hexv = self.t.color(ref)
         if hexv is None:
             return None
-        if self.o.cmyk:
-            name = next((n for n, v in self.t.colors.items() if v == hexv and n in self.t.cmyk), None)
-            if name:
-                c, m, y, k = (v / 100 for v in self.t.cmyk[name])
-                return rl_colors.CMYKColor(c, m, y, k)
-            r, g, b = (int(hexv[i:i + 2], 16) / 255 for i in (1, 3, 5))
-            k = 1 - max(r, g, b)
-            if k >= 1:
-                return rl_colors.CMYKColor(0, 0, 0, 1)
-            return rl_colors.CMYKColor((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k)
-        return rl_colors.HexColor(hexv)
+        return self._cmyk(hexv) if self.o.cmyk else rl_colors.HexColor(hexv)
+
+    def _cmyk(self, hexv: str, alpha: float = 1) -> rl_colors.CMYKColor:
+        """A hex colour in CMYK: the style's own values for a colour it names with ``cmyk``, otherwise
+        converted without a colour profile."""
+        name = next((n for n, v in self.t.colors.items() if v.upper() == hexv.upper() and n in self.t.cmyk), None)
+        if name:
+            c, m, y, k = (v / _PERCENT for v in self.t.cmyk[name])
+            return rl_colors.CMYKColor(c, m, y, k, alpha=alpha)
+        rgb = rl_colors.HexColor(hexv)
+        r, g, b = rgb.red, rgb.green, rgb.blue
+        k = 1 - max(r, g, b)
+        if k >= 1:
+            return rl_colors.CMYKColor(0, 0, 0, 1, alpha=alpha)
+        return rl_colors.CMYKColor((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k, alpha=alpha)
+
+    def as_cmyk(self, color) -> rl_colors.CMYKColor:
+        """Any colour the canvas is asked to set, in CMYK: the canvas's colour check when printing in CMYK,
+        so that reportlab's own defaults (black text, table and chart lines) are CMYK too."""
+        if isinstance(color, rl_colors.CMYKColor):
+            return color
+        if isinstance(color, (tuple, list)):
+            color = rl_colors.CMYKColor(*color) if len(color) == _CMYK_PARTS else rl_colors.Color(*color)
+            if isinstance(color, rl_colors.CMYKColor):
+                return color
+        color = rl_colors.toColor(color)
+        if isinstance(color, rl_colors.CMYKColor):
+            return color
+        return self._cmyk("#" + color.hexval()[2:], alpha=color.alpha)
 
     def font(self, ts: TextStyle, bold: bool | None = None, italic: bool | None = None) -> str:
         return self.fonts[ts.font][(ts.bold if bold is None else bold, ts.italic if italic is None else italic)]

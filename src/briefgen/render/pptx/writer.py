@@ -28,7 +28,16 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from ...units import emu
-from ..plan import ChartBox, PictureBox, Rect, SlidePlan, TableBox, TextBox, TextPara
+from ..plan import (
+    ChartBox,
+    PictureBox,
+    Rect,
+    SlidePlan,
+    TableBox,
+    TextBox,
+    TextPara,
+    Watermark,
+)
 from .package import (
     StableChartData,
     StableWriter,
@@ -62,9 +71,31 @@ def render_pptx(plan: SlidePlan) -> bytes:
     add_slide = slide_adder(prs)
     add_notes = notes_adder(prs)
     scheme = _scheme(plan)
-    for planned in plan.slides:
-        slide = add_slide(layout)
-        slide._briefgen_scheme = scheme
+    first_of: dict[str, int] = {}  # section id -> index of its first slide, for '#id' links
+    for index, planned in enumerate(plan.slides):
+        if planned.section_id:
+            first_of.setdefault(planned.section_id, index)
+    parts: list = []  # each slide's part, as added
+    waiting: dict[int, object] = {}  # slides added ahead of their turn, because a link points to them
+
+    def add_up_to(index: int) -> None:
+        while len(parts) <= index:
+            new = add_slide(layout)
+            new._briefgen_scheme = scheme
+            new._briefgen_section_part = section_part
+            waiting[len(parts)] = new
+            parts.append(new.part)
+
+    def section_part(section_id: str):
+        """The part of a section's first slide (added now if a link points ahead), or None."""
+        if section_id not in first_of:
+            return None
+        add_up_to(first_of[section_id])
+        return parts[first_of[section_id]]
+
+    for index, planned in enumerate(plan.slides):
+        add_up_to(index)
+        slide = waiting.pop(index)  # finished slides are not kept: freeze() leaves only their bytes
         for box in planned.boxes:
             _DRAW[type(box)](slide, box)
         if planned.notes:
@@ -174,6 +205,11 @@ def _paragraph_xml(slide, para: TextPara) -> str:
         if run.href and not run.href.startswith("#"):
             rid = slide.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             link = f'<a:hlinkClick r:id="{rid}"/>'
+        elif run.href:  # a link to a section: a jump to the section's first slide
+            target = slide._briefgen_section_part(run.href[1:])
+            if target is not None:
+                rid = slide.part.relate_to(target, RT.SLIDE)
+                link = f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
         face = quoteattr(para.family)
         props = f'<a:rPr {attrs} dirty="0">{_fill(slide, para.color)}<a:latin typeface={face}/><a:cs typeface={face}/>'
         if para.field:
@@ -321,8 +357,32 @@ def _draw_chart(slide, box: ChartBox) -> None:
         run.font.color.rgb = _rgb(box.label_color)
 
 
+def _draw_watermark(slide, box: Watermark) -> None:
+    """A word across the slide: translucent letters with a stronger outline, turned by the box's angle."""
+    def color(alpha: float) -> str:
+        return (f'<a:solidFill><a:srgbClr val="{box.color.lstrip("#")}">'
+                f'<a:alpha val="{round(alpha * _PERCENT_UNITS)}"/></a:srgbClr></a:solidFill>')
+
+    face = quoteattr(box.family)
+    turn = round((_FULL_TURN - box.angle) % _FULL_TURN * _ANGLE_UNITS)
+    xfrm = _xfrm(box.x, box.y, box.w, box.h).replace("<a:xfrm>", f'<a:xfrm rot="{turn}">')
+    xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}/>'
+           f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{xfrm}<a:prstGeom prst="rect"><a:avLst/>'
+           f'</a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap="none" lIns="0" tIns="0" rIns="0" bIns="0"'
+           f' anchor="ctr" rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/><a:p><a:pPr algn="ctr"/><a:r>'
+           f'<a:rPr lang="en-US" sz="{round(box.size * 100)}" b="{int(box.bold)}" dirty="0">'
+           f'<a:ln w="{emu(box.line_width)}">{color(box.line_alpha)}</a:ln>{color(box.fill_alpha)}'
+           f'<a:latin typeface={face}/><a:cs typeface={face}/></a:rPr><a:t>{escape(box.text)}</a:t></a:r></a:p>'
+           f'</p:txBody></p:sp>')
+    slide.shapes._spTree.append(parse_xml(xml))
+
+
+_PERCENT_UNITS = 100000  # DrawingML percentages are in thousandths of a percent
+_ANGLE_UNITS = 60000  # DrawingML angles are in 60,000ths of a degree
+_FULL_TURN = 360
+
 _DRAW = {Rect: _draw_rect, TextBox: _draw_text, ChartBox: _draw_chart, TableBox: _draw_table,
-         PictureBox: _draw_picture}
+         PictureBox: _draw_picture, Watermark: _draw_watermark}
 
 
 # -- theme and package ------------------------------------------------------------------------------

@@ -18,14 +18,31 @@ from typing import Callable
 
 from ...model import Briefing
 from ...theme import MetricsLookup, Theme
-from ..plan import SlidePlan
+from ..plan import SlidePlan, Watermark
 from .planner import Planner
 
 
 def plan_slides(briefing: Briefing, theme: Theme, on_note: Callable[[str], None] | None = None, *,
-                metrics: MetricsLookup) -> SlidePlan:
-    """The deck for a briefing, laid out and measured."""
-    return Planner(briefing, theme, on_note or (lambda _m: None), metrics).plan()
+                metrics: MetricsLookup, draft: bool = False) -> SlidePlan:
+    """The deck for a briefing, laid out and measured; ``draft`` sets DRAFT across every slide."""
+    plan = Planner(briefing, theme, on_note or (lambda _m: None), metrics).plan()
+    if draft:
+        mark = draft_mark(briefing, theme)
+        for slide in plan.slides:
+            slide.boxes.append(mark)
+    return plan
+
+
+def draft_mark(briefing: Briefing, theme: Theme) -> Watermark:
+    """The DRAFT mark of a slide: the briefing's draft label in the watermark style, across the middle."""
+    ts = theme.text["watermark"]
+    lay = theme.slide.layout
+    w, h = theme.slide_size
+    size = h * lay.watermark_size
+    label = briefing.labels["draft"]
+    return Watermark(0.0, (h - size * 2) / 2, w, size * 2, label.upper() if ts.upper else label,
+                     theme.fonts[ts.font].family, size, ts.bold, theme.color(ts.color), lay.watermark_angle,
+                     lay.watermark_fill_alpha, lay.watermark_line_alpha, size * lay.watermark_line_weight)
 
 
 __all__ = ["plan_slides"]
