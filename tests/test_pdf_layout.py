@@ -141,3 +141,12 @@ def test_image_alt_text_in_the_deck_is_the_description_not_the_path(tmp_path):
     pics = [sh for s in Presentation(deck).slides for sh in s.shapes if sh.shape_type == 13]
     assert len(pics) == 1
     assert pics[0]._element.xpath("./p:nvPicPr/p:cNvPr")[0].get("descr") == "Map of the border region"
+
+
+@pytest.mark.parametrize("style", ["formal", "modern", "print"])
+def test_a_table_header_word_is_never_broken(style, tmp_path):
+    """Column widths are measured in the face each row is set in: the bold header word 'Abbreviation'
+    stays whole (measured in the body face, it broke as 'Abbreviatio / n' in two styles)."""
+    result = briefgen.build(format="pdf", style=style, sections="organizations", output_dir=tmp_path)
+    words = [w for page in pypdf.PdfReader(result.files[0]).pages for w in page.extract_text().split()]
+    assert "Abbreviation" in words and "Abbreviatio" not in words

@@ -413,3 +413,10 @@ def test_several_briefings_in_one_call_and_identical_bytes_on_a_rebuild(make_bri
     again = briefgen.build(folder, format="slides-pdf,handout", output_dir=tmp_path / "b").files
     for path in again:
         assert path.read_bytes() == (tmp_path / "a" / path.name).read_bytes()
+
+
+def test_a_draft_handout_page_carries_one_mark(tmp_path):
+    """The page's own translucent DRAFT, over everything; the small slides do not add theirs."""
+    files = briefgen.build(format="handout", draft=True, output_dir=tmp_path).files
+    for page in pypdf.PdfReader(files[0]).pages:
+        assert page.extract_text().count("DRAFT") == 1

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ...theme import MetricsLookup, Theme
@@ -44,17 +45,34 @@ def new_canvas(buf, size: tuple[float, float], plan: SlidePlan, faces: Faces) ->
 
 
 def watermark(c, word: str, theme: Theme, faces: Faces, width: float, height: float, opacity: float = 1.0) -> None:
-    """The draft watermark across a page or slide, in the style's watermark text style, at the style's angle."""
+    """The draft watermark across a page or slide, as the printed briefing draws it: the style's watermark
+    text style at its angle, translucent letters with a stronger outline (``opacity`` scales both), drawn
+    over what is already on the page so the text beneath stays readable; the word reads back whole."""
     ts = theme.text["watermark"]
+    lay = theme.page.layout
+    word = word.upper() if ts.upper else word
+    font = faces.name(theme.fonts[ts.font].family, ts.bold, ts.italic)
     c.saveState()
-    c.setFillColor(HexColor(ts.color))
-    if opacity < 1:
-        c.setFillAlpha(opacity)
-    c.setFont(faces.name(theme.fonts[ts.font].family, ts.bold, ts.italic), ts.size)
+    color = HexColor(ts.color)
+    c.setFillColor(color)
+    c.setStrokeColor(color)
+    c.setFillAlpha(lay.watermark_fill_alpha * opacity)
+    c.setStrokeAlpha(lay.watermark_line_alpha * opacity)
+    c.setLineWidth(ts.size * lay.watermark_line_weight)
     c.translate(width / 2, height / 2)
-    c.rotate(theme.page.layout.watermark_angle)
-    c.drawCentredString(0, -ts.size / 3, word)
+    c.rotate(lay.watermark_angle)
+    text = c.beginText()
+    text.setTextRenderMode(_FILL_AND_STROKE)
+    text.setFont(font, ts.size)
+    text.setTextOrigin(-stringWidth(word, font, ts.size) / 2, -ts.size * lay.watermark_drop)
+    text.textOut(word)
+    c.addLiteral(f"/Span <</ActualText <FEFF{word.encode('utf-16-be').hex().upper()}>>> BDC")
+    c.drawText(text)
+    c.addLiteral("EMC")
     c.restoreState()
+
+
+_FILL_AND_STROKE = 2  # a PDF text rendering mode
 
 
 def render_slides_pdf(plan: SlidePlan, theme: Theme, options: SlidesPdfOptions, *, metrics: MetricsLookup) -> bytes:

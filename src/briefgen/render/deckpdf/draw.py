@@ -91,12 +91,14 @@ class SlideDrawer:
             found = self._colors[hexv] = HexColor(hexv)
         return found
 
-    def draw(self, c, slide: PlannedSlide, number: int) -> None:
-        """The slide's boxes in drawing order, in slide coordinates; ``number`` fills a slide-number field."""
+    def draw(self, c, slide: PlannedSlide, number: int, marks: bool = True) -> None:
+        """The slide's boxes in drawing order, in slide coordinates; ``number`` fills a slide-number field;
+        ``marks=False`` leaves out the slide's DRAFT mark (a handout page carries its own)."""
         self._number = number
         self._agenda = slide.kind == "agenda"
         for box in slide.boxes:
-            _drawer_for(box)(self, c, box)
+            if marks or not isinstance(box, Watermark):
+                _drawer_for(box)(self, c, box)
 
     # -- boxes -------------------------------------------------------------------------------------
     def rect(self, c, box: Rect) -> None:

@@ -144,11 +144,11 @@ class _Handout:
         pages = [slots[n:n + k] for n in range(0, len(slots), k)]
         titles = {s.id: s.title for s in self.b.sections}
         for number, page in enumerate(pages, start=1):
-            if self.o.draft:
-                watermark(c, self.b.labels["draft"], self.t, self.faces, self.W, self.H)
             for j, slot in enumerate(page):
                 self._slot(c, slot, self.top + j * (self.slot_h + self.slot_gap))
             self._marking(c)
+            if self.o.draft:  # over everything, translucent, as on the printed briefing's pages
+                watermark(c, self.b.labels["draft"], self.t, self.faces, self.W, self.H)
             section = next((s.section_id for s in (self.plan.slides[p.index] for p in page) if s.section_id), None)
             self._running(c, number, len(pages), titles.get(section, ""))
             c.showPage()
@@ -169,7 +169,7 @@ class _Handout:
             clip = c.beginPath()
             clip.rect(0, 0, self.plan.width, self.plan.height)
             c.clipPath(clip, stroke=0, fill=0)
-            self.drawer.draw(c, slide, slot.index + 1)
+            self.drawer.draw(c, slide, slot.index + 1, marks=False)
             c.restoreState()
             c.setStrokeColor(HexColor(self.t.color("rule")))
             c.setLineWidth(self.t.page.rule_width)

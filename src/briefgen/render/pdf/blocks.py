@@ -209,14 +209,17 @@ class Blocks(Visitor):
         return [table, Spacer(1, t.text["body"].space_after)]
 
     def column_widths(self, block: Table, ncols: int) -> list[float]:
-        ts = self.t.text["table_cell"]
-        m = self.body_metrics
+        """Each column as wide as its widest cell, measured in the face and size it is set in (the header
+        row in the header style), where the frame allows; see :func:`share_widths`."""
+        cell, head = self.t.text["table_cell"], self.t.text["table_header"]
+        cell_m = self.metrics(self.t.fonts[cell.font].file(cell.bold, cell.italic))
+        head_m = self.metrics(self.t.fonts[head.font].file(head.bold, head.italic))
         allowance = self.t.fact_box.padding * self.t.page.layout.table_width_allowance + 2
         natural = []
         for c in range(ncols):
-            texts = ["".join(r.text for r in block.header[c])] + [
-                "".join(r.text for r in row[c]) for row in block.rows if c < len(row)]
-            natural.append(max((m.width(x, ts.size) for x in texts), default=0) + allowance)
+            widths = [head_m.width("".join(r.text for r in block.header[c]), head.size)] if c < len(block.header) else []
+            widths += [cell_m.width("".join(r.text for r in row[c]), cell.size) for row in block.rows if c < len(row)]
+            natural.append(max(widths, default=0) + allowance)
         return share_widths(natural, self.frame_w)
 
     def render_image(self, block: Image, section: Section) -> list:

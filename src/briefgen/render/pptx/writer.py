@@ -358,9 +358,14 @@ def _draw_chart(slide, box: ChartBox) -> None:
 
 
 def _draw_watermark(slide, box: Watermark) -> None:
-    """A word across the slide: translucent letters with a stronger outline, turned by the box's angle."""
+    """A word across the slide: translucent letters with a stronger outline, turned by the box's angle.
+
+    Each colour is also blended towards white by its opacity, so a program that draws text without its
+    transparency (LibreOffice does) still shows light letters that leave the slide readable."""
     def color(alpha: float) -> str:
-        return (f'<a:solidFill><a:srgbClr val="{box.color.lstrip("#")}">'
+        rgb = (int(box.color[i:i + 2], 16) for i in (1, 3, 5))
+        light = "".join(f"{round(_WHITE - (_WHITE - v) * alpha):02X}" for v in rgb)
+        return (f'<a:solidFill><a:srgbClr val="{light}">'
                 f'<a:alpha val="{round(alpha * _PERCENT_UNITS)}"/></a:srgbClr></a:solidFill>')
 
     face = quoteattr(box.family)
@@ -378,6 +383,7 @@ def _draw_watermark(slide, box: Watermark) -> None:
 
 
 _PERCENT_UNITS = 100000  # DrawingML percentages are in thousandths of a percent
+_WHITE = 255  # an 8-bit colour channel at full
 _ANGLE_UNITS = 60000  # DrawingML angles are in 60,000ths of a degree
 _FULL_TURN = 360
 
