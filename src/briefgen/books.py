@@ -96,15 +96,21 @@ def read_book(file: str | Path, style: str | Path | None = None,
     theme = None
     chosen: list[Briefing] = []
     style_only = not problems  # whether every problem is the style's (a StyleError, then)
+    reads: dict[Path, tuple[Briefing, Theme] | BriefgenError] = {}  # a briefing bound twice is read once
     for entry in spec.entries:
         if entry.folder is None:
             continue
-        try:
-            full, theme = read_inputs(entry.folder, style, content_dir)
-        except BriefgenError as exc:
-            problems.extend(exc.problems)
-            style_only = style_only and isinstance(exc, StyleError)
+        folder = entry.folder.resolve()
+        if folder not in reads:
+            try:
+                reads[folder] = read_inputs(entry.folder, style, content_dir)
+            except BriefgenError as exc:
+                reads[folder] = exc
+                problems.extend(exc.problems)
+                style_only = style_only and isinstance(exc, StyleError)
+        if isinstance(reads[folder], BriefgenError):
             continue
+        full, theme = reads[folder]
         try:
             picked = select(full, Selection.parse(entry.sections, entry.exclude, entry.preset))
             check_coverage(picked, theme)
@@ -124,6 +130,8 @@ def read_book(file: str | Path, style: str | Path | None = None,
     if theme is not None and not problems:
         problems.extend(_cover_problems(book, theme, spec.file))
     unique = list(dict.fromkeys(problems))  # the style's problems come once per briefing read
+    # the book file's own problems in the order of its lines, then those of the briefings in the book's order
+    unique.sort(key=lambda p: (p.file != spec.file, p.line or 0) if p.file == spec.file else (True, 0))
     if unique:
         raise (StyleError if style_only else ContentError)(unique)
     return book, theme

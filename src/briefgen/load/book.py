@@ -163,7 +163,7 @@ def _entry(index: int, item, located: Located, here: Path, content_dir: Path | N
     entry = BookEntry(index, ref, None, _ids(item.sections), _ids(item.exclude), item.preset or None, located)
     folder = find_book_briefing(ref, here, content_dir)
     if folder is None:
-        problems.problems.append(entry.problem("briefing", _not_found(ref, content_dir)))
+        problems.problems.append(entry.problem("briefing", _not_found(ref, here, content_dir)))
         return entry
     return BookEntry(index, ref, folder, entry.sections, entry.exclude, entry.preset, located)
 
@@ -180,9 +180,9 @@ def find_book_briefing(ref: str, here: Path, content_dir: Path | None = None) ->
     return next((c for c in candidates if is_file(c / "briefing.yaml")), None)
 
 
-def _not_found(ref: str, content_dir: Path | None) -> str:
+def _not_found(ref: str, here: Path, content_dir: Path | None) -> str:
     content_dir = Path(content_dir) if content_dir else DEFAULT_CONTENT_DIR
-    known = list_briefings(content_dir)
+    known = list(dict.fromkeys(list_briefings(content_dir) + list_briefings(here)))
     message = (f"no briefing '{ref}': neither an id under {content_dir} nor a folder with a briefing.yaml "
                "relative to the book file")
     close = difflib.get_close_matches(ref, known, n=2)

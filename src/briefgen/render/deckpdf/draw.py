@@ -61,11 +61,13 @@ class Targets:
         return None
 
     def for_entry(self, para: TextPara) -> int | None:
-        """The slide an agenda entry names: where its own link leads, else the section whose slides carry its
-        text as title, else by number."""
+        """The slide an agenda entry (a numbered paragraph of an agenda slide) names: where its own link leads,
+        else the section whose slides carry its text as title, else by number; None for any other paragraph."""
         linked = next((r.href for r in para.runs if r.href and r.href.startswith("#")), None)
         if linked:
             return self.for_href(linked)
+        if para.number is None:  # the slide's title, footer or marking
+            return None
         section = self._titles.get(_norm(plain(para.runs)))
         if section is None and para.number is not None and 0 < para.number <= len(self._order):
             section = self._order[para.number - 1]
