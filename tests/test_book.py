@@ -616,3 +616,27 @@ def test_sections_and_exclude_pick_as_on_the_command_line(book_dir, tmp_path):
     assert [s.id for s in result.book.briefings[0].sections] == ["summary", "funding", "outlook"]
     assert [s.id for s in result.book.briefings[1].sections] == ["overview", "security"]
     assert result.files == [tmp_path / "pick.pdf"]
+
+
+def test_the_command_writes_every_format_asked_for(book_dir, tmp_path):
+    """From the command line the deck is written in a forked process beside the rest; what planning noticed is
+    said once."""
+    code, output = _run("book", str(book_dir / "trip.yaml"), "-o", str(tmp_path), "-f", "pdf,pptx,slides-pdf")
+    assert code == 0, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trip.pdf", "trip.pptx", "trip.slides.pdf"]
+    assert len(Presentation(tmp_path / "trip.pptx").slides) == len(pypdf.PdfReader(tmp_path / "trip.slides.pdf").pages)
+    notes = [line for line in output.splitlines() if line.startswith("note:")]
+    assert len(notes) == len(set(notes))
+
+
+def test_the_book_command_takes_the_shared_build_options():
+    import typer
+
+    from briefgen.cli import app
+
+    commands = typer.main.get_command(app).commands
+    options = {name: {o for p in commands[name].params for o in p.opts if o.startswith("-")}
+               for name in ("build", "book")}
+    assert options["book"] <= options["build"]
+    assert options["build"] - options["book"] == {"--all", "--jobs", "-j", "--pick", "--sections", "-s",
+                                                  "--exclude", "-x", "--preset", "-p", "--output-file"}

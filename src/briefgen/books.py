@@ -21,6 +21,7 @@ from .formats import Format
 from .inputs import collector_paused, read_inputs
 from .model import Book, Briefing, Note
 from .output import output_path, output_stem, write_all_atomic
+from .processes import Forked, can_fork
 from .selection import Selection, select
 from .theme import Theme
 
@@ -42,14 +43,16 @@ def build_book(book: str | Path, *, format: Format | str | Iterable[Format | str
                style: str | Path | None = None, output_dir: str | Path = "output", content_dir: Path | None = None,
                page_size: str | None = None, slide_size: str | None = None, bleed: bool = False, cmyk: bool = False,
                draft: bool = False, handout_per_page: int = 1, pages: int = 1,
-               on_note: Callable[[str], None] | None = None, cache: bool = True,
-               chart_checks: bool = True) -> BookResult:
+               on_note: Callable[[str], None] | None = None, cache: bool = True, chart_checks: bool = True,
+               processes: bool = False) -> BookResult:
     """Bind the briefings of a book file into ``output_dir/<book file name>`` in each format (as
     :func:`briefgen.build` takes them: pdf, pptx, slides-pdf, handout, summary, all).
 
     Problems in the book file, in any briefing, in any selection and in the style
     are raised together as one :class:`ContentError` (or :class:`StyleError` when only
     the style is wrong), before anything is rendered; nothing is written then.
+    ``processes=True`` lets the deck be written in a forked process beside the other
+    formats (the CLI asks for it; see :mod:`briefgen.processes`).
     """
     from . import cache as cache_mod
 
@@ -71,10 +74,28 @@ def build_book(book: str | Path, *, format: Format | str | Iterable[Format | str
     for message in bound.notes:
         note(str(message))
     base = Path(output_dir) / output_stem(Briefing(id=bound.id, root=bound.root, title=bound.title, sections=()))
-    rendered = []
     renders = _Renders(bound, theme, job)
+    outputs: dict[str, tuple[bytes, list[str]]] = {}
+    child = None
+    if processes and "pptx" in job.kinds and len(job.kinds) > 1 and can_fork():
+        # the deck is written in a forked process while this one renders the rest (as 'build' does); a plan
+        # this process draws from too is made first, once, and the child inherits it
+        if job.plan_here:
+            for message in renders.plan()[1]:
+                note(message)
+        child = Forked(lambda: iter([renders.render("pptx")]))
+    try:
+        for kind in job.kinds:
+            if not (child and kind == "pptx"):
+                outputs[kind] = renders.render(kind)
+        if child:
+            outputs["pptx"] = child.result()
+    finally:
+        if child:
+            child.close()
+    rendered = []
     for kind in job.kinds:
-        data, notes = renders.render(kind)
+        data, notes = outputs[kind]
         for message in notes:
             note(message)
         rendered.append((output_path(base, kind), data))

@@ -220,7 +220,7 @@ def book_cmd(
         result = api.build_book(book, format=format, style=style, output_dir=output, content_dir=content_dir,
                                 page_size=page_size, slide_size=slide_size, bleed=bleed, cmyk=cmyk, draft=draft,
                                 handout_per_page=handout_per_page, pages=pages, on_note=say, cache=not no_cache,
-                                chart_checks=False)
+                                chart_checks=False, processes=True)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
         _fail(exc)
         return
