@@ -267,6 +267,14 @@ def test_contents_and_bookmarks_open_the_page_each_heading_is_printed_on(style, 
     assert book_problems(files["pdf"], parts, files["theme"]) == []
 
 
+@pytest.mark.parametrize("options", [dict(bleed=True), dict(page_size="a4", style="print")], ids=["bleed", "a4"])
+def test_the_contents_tell_the_truth_with_bleed_and_on_other_paper(options, book_dir, parts, tmp_path):
+    """Crop marks move the content, and other paper moves the page breaks: destinations move with them."""
+    result = briefgen.build_book(book_dir / "trip.yaml", format="pdf", output_dir=tmp_path, **options)
+    assert book_problems(result.files[0], parts, result.theme) == []
+    assert page_number_problems(result.files[0]) == []
+
+
 def test_the_bookmarks_nest_briefing_then_section_then_subsection(built, parts):
     outline = outline_pages(built("formal")["pdf"])
     expected = [("Contents", 0)]
