@@ -86,7 +86,9 @@ def load_book(file: str | Path, content_dir: Path | None = None) -> BookFile:
     file = Path(file)
     problems = ProblemCollector()
     if not is_file(file):
-        raise ContentError(Problem("no book file here", file=file))
+        what = "a folder, not a book file" if file.is_dir() else "no such book file"
+        raise ContentError(Problem(f"{what}: a book file is YAML with a title and its briefings (see README)",
+                                   file=file))
     text = read_text(file, problems)
     problems.raise_if_any()
     located = load_yaml(text, file)
