@@ -117,6 +117,11 @@ def main() -> None:
         ENV["BRIEFGEN_CACHE_DIR"] = str(tmp / "cache")
         run(bg + ["build", "-o", out, "-q"])  # what any earlier build of this briefing leaves in the cache
         edited = scaled(1, tmp)
+        # a book of the default briefing whole and its trade preset: against building the two apart
+        book = tmp / "two-meetings.yaml"
+        book.write_text("title: Two Meetings\nbriefings:\n  - briefing: us-mexico\n  - briefing: us-mexico\n"
+                        "    preset: trade\n", encoding="utf-8")
+        run(bg + ["book", str(book), "-o", out, "-q"])
         one = medians({
             "briefgen build (pdf+pptx)": bg + ["build", "-o", out, "-q"],
             "briefgen build (pdf+pptx), after an edit": ["EDITED", str(edited / "sections" / "overview-1.md"),
@@ -130,6 +135,8 @@ def main() -> None:
             "briefgen build --format slides-pdf": bg + ["build", "-f", "slides-pdf", "-o", out, "-q"],
             "briefgen build --format handout": bg + ["build", "-f", "handout", "-o", out, "-q"],
             "briefgen build --format summary": bg + ["build", "-f", "summary", "-o", out, "-q"],
+            "briefgen build --preset trade (pdf+pptx)": bg + ["build", "-p", "trade", "-o", out, "-q"],
+            "briefgen book of both (pdf+pptx)": bg + ["book", str(book), "-o", out, "-q"],
             "briefgen --help": bg + ["--help"],
             "briefgen sections": bg + ["sections"],
             "briefgen check": bg + ["check"],
@@ -146,12 +153,19 @@ def main() -> None:
         # the one-pager is fitted by measuring it at several sizes: it should cost no more than the briefing
         summary, pdf = one["briefgen build --format summary"][0], one["briefgen build --format pdf"][0]
         rows.append(("1x: ratio summary / pdf", f"{summary / pdf:.2f}x", ""))
+        # binding two briefings into one book should cost no more than building them one after the other
+        apart = one["briefgen build (pdf+pptx)"][0] + one["briefgen build --preset trade (pdf+pptx)"][0]
+        rows.append(("1x: ratio book / the two builds", f"{one['briefgen book of both (pdf+pptx)'][0] / apart:.2f}x",
+                     ""))
 
         factors = [10] if args.quick else [10, 100]
         cost: dict[tuple[int, str], float] = {}
         for factor in factors:
             root = scaled(factor, tmp)
             run(bg + ["build", str(root), "-o", out, "-q"])  # fills the cache
+            big_book = tmp / f"book-x{factor}.yaml"
+            big_book.write_text(f"title: A Long Book\nbriefings:\n  - briefing: {root}\n  - briefing: us-mexico\n",
+                                encoding="utf-8")
             res = medians({
                 "pdf": bg + ["build", str(root), "-f", "pdf", "-o", out, "-q"],
                 "pdf, no cache": ["NO_CACHE", *bg, "build", str(root), "-f", "pdf", "-o", out, "-q"],
@@ -159,6 +173,8 @@ def main() -> None:
                 "slides-pdf": bg + ["build", str(root), "-f", "slides-pdf", "-o", out, "-q"],
                 # room for every key point at the style's sizes: the fewest pages that hold them are searched
                 "summary": bg + ["build", str(root), "-f", "summary", "--pages", str(2 * factor), "-o", out, "-q"],
+                # the scaled briefing and the default one bound into a book
+                "book pdf": bg + ["book", str(big_book), "-f", "pdf", "-o", out, "-q"],
                 "floor pptx": [py, str(FLOOR), str(root), out, "pptx"],
                 "floor pdf": [py, str(FLOOR), str(root), out, "pdf"],
             }, 3)
@@ -185,6 +201,10 @@ def main() -> None:
             n_sum = pages(Path(out) / f"{root.name}.summary.pdf")
             rows.append((f"{factor}x: briefgen summary ({n_sum} pages)", f"{t_sum:.2f} s",
                          f"{m_sum:.0f} MiB; {n_sum / t_sum:.0f} pages/s"))
+            t_book, m_book = res["book pdf"]
+            n_book = pages(Path(out) / f"{big_book.stem}.pdf")
+            rows.append((f"{factor}x: briefgen book pdf, with the default briefing ({n_book} pages)", f"{t_book:.2f} s",
+                         f"{m_book:.0f} MiB; {n_book / t_book:.0f} pages/s"))
             t_floor, m_floor = res["floor pptx"]
             rows.append((f"{factor}x: floor: bare python-pptx ({floor_slides} slides)", f"{t_floor:.2f} s",
                          f"{m_floor:.0f} MiB; {floor_slides / t_floor:.0f} slides/s"))

@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "build": "api", "build_many": "batch", "watch": "api", "prepare": "api", "BuildResult": "api", "read_inputs": "api",
+    "build_book": "api",
     "Format": "formats",
     "load_briefing": "load.briefing", "list_briefings": "load.locate",
     "load_theme": "load.style", "list_styles": "load.locate",

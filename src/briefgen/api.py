@@ -31,7 +31,7 @@ from .selection import Selection, select
 from .theme import Theme
 
 log = logging.getLogger("briefgen")
-__all__ = ["BuildResult", "build", "prepare", "read_inputs", "watch"]
+__all__ = ["BuildResult", "build", "build_book", "prepare", "read_inputs", "watch"]
 
 
 @dataclass
@@ -98,13 +98,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
     """
     from . import cache as cache_mod
 
-    kinds = parse_formats(format)
-    page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
-    slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
-    if handout_per_page not in HANDOUT_PER_PAGE:
-        raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
-    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
-        raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
+    job = job_of(format, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
     if output_file is not None and Path(output_file).name in ("", ".", ".."):
         raise UsageError(f"--output-file '{output_file}' names a folder, not a file: give a file name "
                          "such as out/meeting.pdf, or use --output for the folder")
@@ -112,11 +106,23 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
         from reportlab import rl_config
 
         rl_config.shapeChecking = 0
-    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
     selection = _selection(sections, exclude, preset)
     with cache_mod.switched_off(not cache):
         return _build(briefing, job, selection, style, content_dir, output_dir, output_file, on_note,
                       processes and can_fork())
+
+
+def job_of(format, page_size, slide_size, bleed: bool, cmyk: bool, draft: bool, handout_per_page: int,
+           pages: int) -> "_Job":
+    """A build's formats and options, checked: a :class:`UsageError` names what is wrong."""
+    kinds = parse_formats(format)
+    page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
+    slide_size = choice(slide_size, SLIDE_SIZE_NAMES, "slide size")
+    if handout_per_page not in HANDOUT_PER_PAGE:
+        raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
+    return _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
 
 
 @dataclass(frozen=True)
@@ -335,6 +341,14 @@ def _render_handout(plan, briefing: Briefing, theme: Theme, job: _Job) -> bytes:
 
 _DECK_RENDERERS = {"pptx": lambda plan, b, t, job: _write_pptx(plan), "slides-pdf": _render_slides_pdf,
                    "handout": _render_handout}
+
+
+def build_book(book: str | Path, **options):
+    """Bind the briefings a book file names into one PDF, one deck and the other formats asked for (see
+    :func:`briefgen.books.build_book` for the options); a :class:`briefgen.books.BookResult`."""
+    from .books import build_book as run
+
+    return run(book, **options)
 
 
 def build_many(briefings: list[str | Path], **options):

@@ -192,6 +192,43 @@ def build(
         raise typer.Exit(max(exc.exit_code for exc in failures))
 
 
+@app.command("book")
+def book_cmd(
+    book: Path = typer.Argument(..., metavar="BOOK.yaml", show_default=False,
+                                help="A book file: a title and the briefings to bind, each with its sections "
+                                     "(see README)."),
+    format: str = FormatOpt,
+    style: Optional[str] = StyleOpt,
+    output: Path = OutputOpt,
+    page_size: Optional[str] = PageSizeOpt,
+    slide_size: Optional[str] = SlideSizeOpt,
+    bleed: bool = BleedOpt,
+    cmyk: bool = CmykOpt,
+    draft: bool = DraftOpt,
+    handout_per_page: int = HandoutPerPageOpt,
+    pages: int = typer.Option(1, "--pages", min=1, metavar="N",
+                              help="Pages each briefing's summary (--format summary) may take."),
+    quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
+    content_dir: Path = ContentDir,
+):
+    """Bind several briefings into one book: a PDF with one cover, contents and page numbering, and one deck."""
+    from . import api
+
+    say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
+    try:
+        result = api.build_book(book, format=format, style=style, output_dir=output, content_dir=content_dir,
+                                page_size=page_size, slide_size=slide_size, bleed=bleed, cmyk=cmyk, draft=draft,
+                                handout_per_page=handout_per_page, pages=pages, on_note=say, cache=not no_cache,
+                                chart_checks=False, processes=True)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
+        _fail(exc)
+        return
+    if not quiet:
+        for path in result.files:
+            typer.echo(f"wrote {path}")
+
+
 @app.command()
 def watch(
     briefing: Optional[str] = BriefingArg,

@@ -236,6 +236,28 @@ class Briefing:
         return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Book:
+    """A briefing book: several briefings bound under one cover, each already cut to its selection.
+
+    ``id`` names the outputs (the book file's name without its extension); ``root``
+    is the book file's folder. ``marking`` is the one the whole book carries: the
+    book's own, or the most restrictive of its briefings' (decided by the loader).
+    ``labels`` are the words of the book's own pages (contents, agenda, draft).
+    """
+
+    id: str
+    root: Path
+    title: str
+    briefings: tuple[Briefing, ...]
+    subtitle: str | None = None
+    issuer: str | None = None
+    date: _dt.date | None = None
+    marking: str | None = None
+    labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    notes: tuple[Note, ...] = ()
+
+
 def children(block: Block) -> tuple[Block, ...]:
     """The blocks directly inside ``block``: a list's items' blocks, a quote's blocks; none for the others."""
     if isinstance(block, BulletList):

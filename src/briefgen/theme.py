@@ -176,6 +176,10 @@ class PdfLayout:
     handout_slide_share: float = 0.5  # of the frame width at most: a slide with its notes beside it
     handout_gap: float = 1.0  # x body leading: between a slide and its notes
     handout_slot_gap: float = 1.5  # x body leading: between the slides of one page
+    # the briefing book
+    book_cover_drop: float = 0.25  # of the frame's height: the space above the title block on the book's cover
+    book_contents_indent: float = 1.5  # x contents size: a briefing's sections indented under its title
+    book_contents_gap: float = 0.6  # x contents leading: between one briefing's entries and the next's
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,36 @@ class SectionIn(_Closed, kw_only=True):
     sources: list[SourceIn] = []
 
 
+# -- books -----------------------------------------------------------------------------------
+Ids = Annotated[list[str], Meta(min_length=1)] | str  # a list of ids, or ids joined by commas
+
+
+def _one_way_to_pick(entry: BookEntryIn) -> str | None:
+    if entry.sections is not None and entry.preset is not None:
+        return "give 'sections' or 'preset', not both"
+    return None
+
+
+class BookEntryIn(_Closed, kw_only=True):
+    briefing: Text  # an id under the content folder, or a folder relative to the book file
+    sections: Ids | None = None
+    exclude: Ids | None = None
+    preset: Text | None = None
+
+    model_check = staticmethod(_one_way_to_pick)
+
+
+class BookIn(_Closed, kw_only=True):
+    title: Text
+    subtitle: str | None = None
+    issuer: str | None = None
+    date: dt.date | None = None
+    marking: Text | None = None
+    markings: list[Text] = []  # the order of markings, least restrictive first
+    labels: dict[Literal[tuple(DEFAULT_LABELS)], str] = {}  # type: ignore[valid-type]
+    briefings: Annotated[list[BookEntryIn], Meta(min_length=1)]
+
+
 # -- styles ----------------------------------------------------------------------------------
 class FontIn(_Closed, kw_only=True):
     family: str
@@ -312,7 +342,8 @@ class StyleIn(_Closed, kw_only=True):
     logo: str | None = None
 
 
-SCHEMAS: dict[str, type[Struct]] = {"briefing": BriefingIn, "section": SectionIn, "style": StyleIn}
+SCHEMAS: dict[str, type[Struct]] = {"briefing": BriefingIn, "section": SectionIn, "style": StyleIn,
+                                    "book": BookIn}
 
 
 def convert(kind: str, data: dict) -> Struct | None:

@@ -285,6 +285,18 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
     def write(self, fit: Fit) -> bytes:
         """The fitted summary as a PDF of its own, fonts embedded, byte-identical for identical input."""
         buf = io.BytesIO()
+        canv = self.canvas(buf)
+        canv.setTitle(self.b.title)
+        canv.setAuthor(self.b.issuer or "")
+        canv.setSubject(self.subject())
+        canv.setKeywords(", ".join(s.title for s in self.sections))
+        self.draw(canv, fit)
+        canv.save()
+        return buf.getvalue()
+
+    def canvas(self, buf) -> DeferredCanvas:
+        """A byte-stable canvas for the summary's pages (the briefing's date as the document's), with crop
+        marks and trim and bleed boxes when printing with bleed; the caller sets the document's metadata."""
         kwargs = {}
         if self.o.bleed:
             pl = self.t.page.layout
@@ -301,14 +313,8 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         if self.b.date:
             stamp = f"D:{self.b.date:%Y%m%d}000000+00'00'"
             canv.setDateFormatter(lambda *parts: stamp)
-        canv.setTitle(self.b.title)
-        canv.setAuthor(self.b.issuer or "")
-        canv.setSubject(self.subject())
         canv.setCreator("briefgen")
-        canv.setKeywords(", ".join(s.title for s in self.sections))
-        self.draw(canv, fit)
-        canv.save()
-        return buf.getvalue()
+        return canv
 
     def subject(self) -> str:
         names = ", ".join(s.title for s in self.sections)

@@ -61,7 +61,13 @@ class Targets:
         return None
 
     def for_entry(self, para: TextPara) -> int | None:
-        """The slide an agenda entry names: the section whose slides carry its text as title, else by number."""
+        """The slide an agenda entry (a numbered paragraph of an agenda slide) names: where its own link leads,
+        else the section whose slides carry its text as title, else by number; None for any other paragraph."""
+        linked = next((r.href for r in para.runs if r.href and r.href.startswith("#")), None)
+        if linked:
+            return self.for_href(linked)
+        if para.number is None:  # the slide's title, footer or marking
+            return None
         section = self._titles.get(_norm(plain(para.runs)))
         if section is None and para.number is not None and 0 < para.number <= len(self._order):
             section = self._order[para.number - 1]
@@ -167,7 +173,7 @@ class SlideDrawer:
                         c.setStrokeColor(ink)
                         c.setLineWidth(size * RULE_WEIGHT)
                         c.line(cx, y + size * rise, cx + pw, y + size * rise)
-                if href:
+                if href and target is None:  # an agenda entry is one link, drawn below
                     self._link(c, href, None, cx, baseline - lead + BASELINE_DROP * size, cx + pw,
                                baseline + BASELINE_DROP * size)
                 cx += pw

@@ -101,19 +101,24 @@ class PageFurniture:
         self._footer(canv, doc)
         self._watermark(canv)
 
+    def briefing_on_page(self, doc):
+        """The briefing whose title, issuer and date the running header and footer of this page name."""
+        return self.b
+
     def _running(self, canv, doc, spec, y, style, rule_y):
         t = self.t
         ts = t.text[style]
         font = self.font(ts)
         x0, x1 = self.m["left"], self.page_w - self.m["right"]
         section = doc.page_section
+        briefing = self.briefing_on_page(doc)
         available = (x1 - x0) / (2 if spec.center else t.page.layout.running_share)
         for pos, template in (("left", spec.left), ("center", spec.center), ("right", spec.right)):
             if not template:
                 continue
 
             def draw(c, total, template=template, pos=pos):
-                text = running_text(template, self.b, section=section, page=c.getPageNumber(), pages=total)
+                text = running_text(template, briefing, section=section, page=c.getPageNumber(), pages=total)
                 text = fit_text(text, available, lambda s: pdfmetrics.stringWidth(s, font, ts.size))
                 c.saveState()
                 c.setFont(font, ts.size)
