@@ -177,6 +177,8 @@ class PdfLayout:
     handout_slide_share: float = 0.5  # of the frame width at most: a slide with its notes beside it
     handout_gap: float = 1.0  # x body leading: between a slide and its notes
     handout_slot_gap: float = 1.5  # x body leading: between the slides of one page
+    handout_leading_floor: float = 0.9  # x body leading: notes a little too long for their slot close up to here
+    handout_space_floor: float = 0.5  # x body space after: and their paragraphs to here
 
 
 @dataclass(frozen=True)
