@@ -34,7 +34,7 @@ from .fonts import Faces
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _ITEM = re.compile(r"((?:  )*)- (.*)")  # a list item of the notes' text: '- ', two spaces a level
 BULLET = "\u2022"
-SHARE_STEPS = 12  # halvings of a slot's height when evening out the notes that slides share
+SHARE_STEPS = 8  # halvings of a slot's height when evening out the notes that slides share
 TIGHTEN_STEPS = 8  # steps from the body's leading and spacing down to their floors
 
 
@@ -138,6 +138,8 @@ class _Handout:
         self.body_style = self._style("body")
         self.cont_style = self._style("caption")
         self._note_styles: dict[tuple, ParagraphStyle] = {}
+        self._placed: dict[tuple, tuple[list, list]] = {}  # a slide's notes, placed (see _place)
+        self._measured: dict[tuple, Paragraph] = {}  # paragraphs made to measure what fits (see _flowables)
 
     # -- text ----------------------------------------------------------------------------------------
     def _style(self, name: str) -> ParagraphStyle:
@@ -155,17 +157,26 @@ class _Handout:
             out.append(piece if font == style.fontName else f'<font face="{font}">{piece}</font>')
         return Paragraph("".join(out), style, bulletText=bullet)
 
-    def _flowables(self, pieces: list[_Piece], tight: float = 0.0) -> list[Paragraph]:
+    def _flowables(self, pieces: list[_Piece], tight: float = 0.0, reuse: bool = False) -> list[Paragraph]:
         """The pieces of notes as paragraphs in the body style; list items bulleted and indented by level.
-        ``tight`` (0 to 1) sets them closer, from the body's leading and spacing to their floors."""
+        ``tight`` (0 to 1) sets them closer, from the body's leading and spacing to their floors. With
+        ``reuse``, paragraphs made before are handed out again: only for measuring, never to be drawn (a
+        paragraph draws the lines of the last width it was wrapped to)."""
         out = []
         for n, piece in enumerate(pieces):
-            if piece.label:
-                out.append(self._para(piece.text, self.cont_style))
-                continue
             in_list = n + 1 < len(pieces) and pieces[n + 1].level is not None
-            out.append(self._para(piece.text, self._note_style(piece.level, in_list, tight),
-                                  bullet=BULLET if piece.level is not None else None))
+            key = (piece, in_list, tight)
+            if reuse and key in self._measured:
+                out.append(self._measured[key])
+                continue
+            if piece.label:
+                para = self._para(piece.text, self.cont_style)
+            else:
+                para = self._para(piece.text, self._note_style(piece.level, in_list, tight),
+                                  bullet=BULLET if piece.level is not None else None)
+            if reuse:
+                self._measured[key] = para
+            out.append(para)
         return out
 
     def _note_style(self, level: int | None, in_list: bool, tight: float) -> ParagraphStyle:
@@ -266,7 +277,7 @@ class _Handout:
 
     def _whole(self, pieces: list[_Piece], scale: float) -> int:
         """How many of ``pieces``, from the first, a slot's note areas (times ``scale``) hold whole."""
-        rest = self._flowables(pieces)
+        rest = self._flowables(pieces, reuse=True)
         self._areas(rest, scale)
         return len(pieces) - len(rest)
 
@@ -298,16 +309,29 @@ class _Handout:
 
     def _place(self, pieces: list[_Piece]) -> tuple[list, list]:
         """A slide's notes placed in its slot, and the paragraphs left over for continuation slots. Notes a
-        little too long are set closer, step by step to the floors, when that leaves nothing over."""
-        first = None
-        for step in range(TIGHTEN_STEPS + 1):
-            rest = self._flowables(pieces, step / TIGHTEN_STEPS)
-            placed = self._areas(rest)
-            if not rest:
-                return placed, rest
-            if first is None:
-                first = (placed, rest)
-        return first
+        little too long are set closer, as little as leaves nothing over, when the floors do."""
+        key = tuple(pieces)
+        if key not in self._placed:
+            tried = {}
+
+            def attempt(step: int) -> tuple[list, list]:
+                if step not in tried:
+                    rest = self._flowables(pieces, step / TIGHTEN_STEPS)
+                    tried[step] = (self._areas(rest), rest)
+                return tried[step]
+
+            best = 0
+            if attempt(0)[1] and not attempt(TIGHTEN_STEPS)[1]:
+                lo, best = 0, TIGHTEN_STEPS  # halving: closer set notes never need more room
+                while best - lo > 1:
+                    mid = (lo + best) // 2
+                    if attempt(mid)[1]:
+                        lo = mid
+                    else:
+                        best = mid
+            self._placed[key] = attempt(best)
+        placed, rest = self._placed[key]
+        return list(placed), list(rest)  # continuation slots take from ``rest``
 
     def build(self) -> bytes:
         buf = io.BytesIO()
