@@ -136,6 +136,7 @@ class PdfLayout:
     facts_per_row: int = 4  # fact callouts in one row at most
     fact_gap: float = 1.25  # x fact-box padding: between callouts
     fact_label_gap: float = 0.4  # x fact-box padding: between a value and its label
+    fact_one_line: float = 0.75  # x fact_value size: callout values stay on one line down to here, else take two
     chart_legend_height: float = 1.8  # x chart label leading
     chart_category_share: float = 0.38  # of the chart width at most, for bar chart category labels
     chart_label_gap: float = 8.0  # pt between category labels and bars
@@ -176,6 +177,8 @@ class PdfLayout:
     handout_slide_share: float = 0.5  # of the frame width at most: a slide with its notes beside it
     handout_gap: float = 1.0  # x body leading: between a slide and its notes
     handout_slot_gap: float = 1.5  # x body leading: between the slides of one page
+    handout_leading_floor: float = 0.9  # x body leading: notes a little too long for their slot close up to here
+    handout_space_floor: float = 0.5  # x body space after: and their paragraphs to here
     # the briefing book
     book_cover_drop: float = 0.25  # of the frame's height: the space above the title block on the book's cover
     book_contents_indent: float = 1.5  # x contents size: a briefing's sections indented under its title
@@ -217,10 +220,10 @@ class DeckLayout:
     card_gap: float = 0.5  # x margin: between fact cards
     card_padding: float = 1.0  # x fact-box padding: inside a fact card
     card_value_gap: float = 0.35  # x value size: between a fact's value and its label
-    card_value_floor: float = 0.6  # x slide_fact_value size: values shrink to stay on one line down to here
+    card_value_floor: float = 0.6  # x slide_fact_value size: the deck's one value size shrinks no further
     card_label_share: float = 0.4  # of the content height: a fact label at most, shrinking to fit
     card_grow: float = 1.5  # x a card's measured height: cards grow this far into free space
-    card_alone: float = 0.5  # of the content height: fact cards with no bullets are at least this tall
+    card_alone: float = 0.75  # of the content height: fact cards with no bullets are at least this tall
     card_rule: float = 3.0  # pt: the rule atop a fact card in a style without a card fill
     dividers_after: int = 8  # sections: with ``dividers: auto``, longer decks get section dividers
     # charts, tables, images

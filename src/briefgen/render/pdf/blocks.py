@@ -37,6 +37,7 @@ from .contents import SOURCES_KEY, HeadingRoom, Mark, MarkedHeading
 
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 _TINY = 1e-6  # keeps a division by a measured width finite
+FIT_ALLOWANCE = 0.98  # a value is sized to this share of its callout: reportlab breaks a line at the exact width
 
 
 class Blocks(Visitor):
@@ -269,28 +270,30 @@ class Blocks(Visitor):
         return table
 
     def facts_row(self, section: Section) -> Flowable:
+        """The section's facts as callouts in rows of at most ``facts_per_row`` (see :meth:`fact_sizes`).
+
+        Every value is set at one size. Across a row the values start at one top (a value on two lines
+        runs on downwards) and the labels start at one top, below the row's tallest value."""
         t = self.t
         box = t.fact_box
         lay = t.page.layout
         facts = list(section.facts)
-        per_row = min(lay.facts_per_row, len(facts))
+        per_row, size = self.fact_sizes(facts)
         gap = box.padding * lay.fact_gap
         cell_w = (self.frame_w - gap * (per_row - 1)) / per_row
-        # one size for every value in the row, small enough that no word of any value has to break
         vs = t.text["fact_value"]
-        m = self.metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
-        widest = max((m.width(w, 1.0) for f in facts for w in f.value.split()), default=0.0)
-        size = min(vs.size, (cell_w - 2 * box.padding) / max(widest, _TINY))
-        size = max(size, t.text["body"].size)
         value_style = {"fontSize": size, "leading": vs.leading * size / vs.size}
+        label_gap = box.padding * lay.fact_label_gap
         rows, style = [], []
         for r0 in range(0, len(facts), per_row):
+            row_facts = facts[r0:r0 + per_row]
+            values = [self.text_para(f.value, "fact_value", **value_style) for f in row_facts]
+            heights = [v.wrap(cell_w - 2 * box.padding, self.page_h)[1] for v in values]
             row = []
-            for i, fact in enumerate(facts[r0:r0 + per_row]):
+            for i, (fact, value, h) in enumerate(zip(row_facts, values, heights)):
                 if i:
                     row.append("")
-                row.append([self.text_para(fact.value, "fact_value", **value_style),
-                            Spacer(1, box.padding * lay.fact_label_gap), self.text_para(fact.label, "fact_label")])
+                row.append([value, Spacer(1, label_gap + max(heights) - h), self.text_para(fact.label, "fact_label")])
             while len(row) < per_row * 2 - 1:
                 row.append("")
             rows.append(row)
@@ -318,6 +321,43 @@ class Blocks(Visitor):
         table.setStyle(self.table_style(style))
         table.spaceAfter = t.text["body"].space_after * lay.block_gap
         return table
+
+    def fact_sizes(self, facts: list) -> tuple[int, float]:
+        """How many callouts go to a row, and the one size of their values.
+
+        The size is the style's ``fact_value`` size, or smaller so that the longest value takes at most two
+        lines with no word broken: one line when that keeps ``fact_one_line`` of the style's size, else two;
+        never below the body size. When a row of ``facts_per_row`` cannot hold that, fewer callouts go to a
+        row (rows as even as that allows), down to one."""
+        t = self.t
+        box, lay = t.fact_box, t.page.layout
+        vs = t.text["fact_value"]
+        m = self.metrics(t.fonts[vs.font].file(vs.bold, vs.italic))
+        floor = t.text["body"].size
+        texts = [f.value.upper() if vs.upper else f.value for f in facts]
+        one = max(m.width(x, 1.0) for x in texts)  # the widest value on one line, at 1 pt
+        two = max(_two_lines(x.split(), lambda w: m.width(w, 1.0)) for x in texts)
+        gap = box.padding * lay.fact_gap
+        tried = set()
+        for most in range(min(lay.facts_per_row, len(facts)), 0, -1):
+            per = -(-len(facts) // -(-len(facts) // most))  # as many rows as ``most`` needs, evened out
+            if per in tried:
+                continue
+            tried.add(per)
+            inner = ((self.frame_w - gap * (per - 1)) / per - 2 * box.padding) * FIT_ALLOWANCE
+            size = min(vs.size, inner / max(one, _TINY))
+            if size < vs.size * lay.fact_one_line:
+                size = min(vs.size, inner / max(two, _TINY))
+            if size >= floor:
+                return per, size
+        return 1, floor
+
+
+def _two_lines(words: list[str], width) -> float:
+    """The width of ``words`` set on at most two lines, broken where the wider line is narrowest."""
+    if len(words) < 2:
+        return width(" ".join(words))
+    return min(max(width(" ".join(words[:k])), width(" ".join(words[k:]))) for k in range(1, len(words)))
 
 
 class Rule(Flowable):

@@ -1,11 +1,12 @@
 """A section's points slide composed by measured fit: bullets, and fact cards beside or below them.
 
-Every arrangement is measured at the deck's bullet size before one is chosen: key points and facts
-share one slide when they fit (bullets above a row of cards, or beside a column of them, whichever
-fills the content area more fully). When they do not, the points keep a slide to themselves if they
-fit there and the cards take the next; only what still does not fit is split, over as few slides as
-the measure allows, evened out so that no slide is left with a bullet or two while the one before it
-is full.
+Every arrangement is measured at the deck's bullet size and fact-value size (one of each for the whole
+deck, chosen by the planner) before one is chosen: key points and facts share one slide when they fit
+(bullets above rows of cards, one row or a 2x2 grid, or beside a column of them): of those that fit, the
+one that wraps fewest values, then the one that fills the content area most. When none fits, the
+points keep a slide to themselves if they fit there and the cards take the next; only what still does
+not fit is split, over as few slides as the measure allows, evened out so that no slide is left with a
+bullet or two while the one before it is full.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ...model import Fact
+from ...model import Fact, plain
 from ...theme import Theme
 from ..plan import Box, Rect, TextBox, TextPara
 from .content import Item
 from .grid import Grid
-from .text import SHRINK_STEP, Typesetter
+from .text import Typesetter
 
 BISECT_STEPS = 24  # halvings of the height limit when evening out a split: far below a point
 Page = list[Box]
@@ -66,9 +67,30 @@ def balanced(heights: list[float], trails: list[float], weights: list[int], cap:
     return runs(hi)
 
 
+def cut_word(p: TextPara) -> bool:
+    """Whether a line of ``p`` ends inside a word (a word wider than its box is cut between letters)."""
+    text = plain(p.runs)
+    text = text.upper() if p.upper else text
+    at = 0
+    for line in p.lines[:-1]:
+        at = text.find(line, at)
+        if at < 0:
+            return False
+        at += len(line)
+        if at < len(text) and not text[at].isspace():
+            return True
+    return False
+
+
+def value_lines(page: Page) -> dict[str, tuple[int, bool]]:
+    """The fact values on ``page``: the lines each takes, and whether a word of it is cut for want of width."""
+    return {plain(p.runs): (len(p.lines), cut_word(p)) for box in page
+            if isinstance(box, TextBox) and box.name == "Fact value" for p in box.paragraphs}
+
+
 @dataclass(frozen=True)
 class Cards:
-    """Fact cards measured at one width: their values (one size for all) and labels."""
+    """Fact cards measured at one width: their values (at the deck's one value size) and labels."""
 
     values: tuple[TextPara, ...]
     labels: tuple[TextPara, ...]
@@ -89,6 +111,11 @@ class Cards:
         """The measured height of a card: padding, the tallest value, the gap, the tallest label."""
         return 2 * self.pad + self.value_h + self.gap + self.label_h
 
+    @property
+    def misfits(self) -> tuple[int, int]:
+        """Values with a word cut, and values on more than one line (see :func:`value_misfits`)."""
+        return sum(map(cut_word, self.values)), sum(len(v.lines) > 1 for v in self.values)
+
 
 class Composer:
     """Bullets and fact cards laid out in a Grid's content area."""
@@ -101,15 +128,25 @@ class Composer:
         self.card_gap = grid.margin * lay.card_gap
         # "about six": a slide takes a bullet or two more when that saves a slide (runs are then evened out)
         self.most = theme.slide.max_bullets + lay.bullets_leeway
+        # a deck is composed at several sizes before one is chosen: what does not change with the size is
+        # measured once: items by width and size, fact values by width and size, fact labels by width (with
+        # any note their shrinking made)
+        self._paras: dict[tuple, list[TextPara]] = {}
+        self._values: dict[tuple[str, float, float], TextPara] = {}
+        self._labels: dict[tuple[str, float], tuple[TextPara, list[str]]] = {}
 
     # -- bullets ---------------------------------------------------------------------------------
     def paras(self, items: list[Item], width: float, size: float | None, style: str = "slide_body",
               spacing: float = 1.0) -> list[TextPara]:
         """Items measured at ``width``; ``spacing`` scales the style's space after each."""
-        ts = self.ts.style(style)
-        after = ts.space_after * (size or ts.size) / ts.size * spacing
-        return [self.ts.para(it.runs, style, width, size=size, bullet=it.bullet, number=it.number, digits=it.digits,
-                             level=it.level, hang=it.hang, space_after=after) for it in items]
+        key = (tuple(items), width, size, style, spacing)
+        if key not in self._paras:
+            ts = self.ts.style(style)
+            after = ts.space_after * (size or ts.size) / ts.size * spacing
+            self._paras[key] = [self.ts.para(it.runs, style, width, size=size, bullet=it.bullet, number=it.number,
+                                             digits=it.digits, level=it.level, hang=it.hang, space_after=after)
+                                for it in items]
+        return list(self._paras[key])
 
     def cut_tall(self, paras: list[TextPara]) -> tuple[list[TextPara], int]:
         """Paragraphs taller than the content area cut between lines; and how many were cut."""
@@ -155,28 +192,42 @@ class Composer:
         return out
 
     # -- fact cards --------------------------------------------------------------------------------
-    def cards(self, facts: list[Fact], width: float, note: Callable[[str], None]) -> Cards:
-        """Cards ``width`` wide: values as large as lets every one stay on one line, down to a floor."""
-        lay, ts = self.lay, self.ts
-        pad = self.t.fact_box.padding * lay.card_padding
+    def cards(self, facts: list[Fact], width: float, value: float, note: Callable[[str], None]) -> Cards:
+        """Cards ``width`` wide, their values set at ``value`` (the deck's one value size; a value too long
+        for one line wraps between words)."""
+        pad = self.t.fact_box.padding * self.lay.card_padding
         inner = width - 2 * pad
-        style = ts.style("slide_fact_value")
-        floor = max(ts.min_size, style.size * lay.card_value_floor)
-        size = style.size
-        while size - SHRINK_STEP >= floor and not all(ts.fits_line(f.value, "slide_fact_value", inner, size)
-                                                       for f in facts):
-            size -= SHRINK_STEP
-        values = tuple(ts.para(f.value, "slide_fact_value", inner, size=size, space_after=0) for f in facts)
-        labels = []
+        values = []
         for f in facts:
-            label = ts.para(f.label, "slide_fact_label", inner, space_after=0)
-            if label.height > self.g.h * lay.card_label_share:
-                label = ts.fit(f.label, "slide_fact_label", inner, self.g.h * lay.card_label_share,
-                               what="a fact label", note=note)
-            labels.append(label)
-        return Cards(values, tuple(labels), width, pad, size * lay.card_value_gap)
+            key = (f.value, inner, value)
+            if key not in self._values:
+                self._values[key] = self.ts.para(f.value, "slide_fact_value", inner, size=value, space_after=0)
+            values.append(self._values[key])
+        return Cards(tuple(values), tuple(self.label(f.label, inner, note) for f in facts), width, pad,
+                     value * self.lay.card_value_gap)
 
-    def rows(self, facts: list[Fact], note, per: int = 0) -> list[Cards]:
+    def label(self, text: str, inner: float, note: Callable[[str], None]) -> TextPara:
+        """A fact's label ``inner`` wide, shrunk when taller than ``card_label_share`` of the content area."""
+        key = (text, inner)
+        if key not in self._labels:
+            said: list[str] = []
+            limit = self.g.h * self.lay.card_label_share
+            label = self.ts.para(text, "slide_fact_label", inner, space_after=0)
+            if label.height > limit:
+                label = self.ts.fit(text, "slide_fact_label", inner, limit, what="a fact label", note=said.append)
+            self._labels[key] = (label, said)
+        label, said = self._labels[key]
+        for message in said:
+            note(message)
+        return label
+
+    def per_row(self, facts: list[Fact]) -> list[int]:
+        """How many cards a row below the points may hold: ``facts_per_row`` at most and, for four facts or
+        more, also half of them (a 2x2 grid), whose wider cards keep longer values on one line."""
+        most = min(len(facts), self.lay.facts_per_row)
+        return sorted({most, -(-len(facts) // 2)} if len(facts) >= 4 else {most}, reverse=True)
+
+    def rows(self, facts: list[Fact], value: float, note, per: int = 0) -> list[Cards]:
         """Facts in rows across the content width, at most ``per`` (``facts_per_row``) to a row, as even
         as that allows."""
         per = per or self.lay.facts_per_row
@@ -186,21 +237,26 @@ class Composer:
         for k in range(0, len(facts), size):
             row = facts[k:k + size]
             width = (self.g.w - self.card_gap * (len(row) - 1)) / len(row)
-            out.append(self.cards(row, width, note))
+            out.append(self.cards(row, width, value, note))
         return out
 
-    def draw_card(self, page: Page, x: float, y: float, h: float, cards: Cards, i: int) -> None:
+    def draw_card(self, page: Page, x: float, y: float, h: float, cards: Cards, i: int, own: bool = False) -> None:
+        """Card ``i`` of ``cards`` at ``x, y``, ``h`` tall. Cards side by side share their lines: every
+        value starts at one top (a value that wraps runs on downwards) and every label at one top, below
+        the tallest value. A card standing alone in its row (``own``) centres its own value and label."""
         fill = self.t.color(self.t.slide.fact_fill)
         if fill:
             page.append(Rect(x, y, cards.width, h, fill, name="Fact card"))
         else:
             page.append(Rect(x, y, cards.width, self.lay.card_rule, self.t.color("primary"), name="Fact rule"))
-        top = y + cards.pad + (h - cards.height) / 2  # a card grown into free space keeps its text centred
+        value_h = cards.values[i].height if own else cards.value_h
+        label_h = cards.labels[i].height if own else cards.label_h
+        content = value_h + cards.gap + label_h
+        top = y + cards.pad + (h - 2 * cards.pad - content) / 2  # a card grown into free space keeps its text centred
         inner = cards.width - 2 * cards.pad
-        page.append(TextBox(x + cards.pad, top, inner, cards.value_h, (cards.values[i],), anchor="bottom",
-                            name="Fact value"))
-        page.append(TextBox(x + cards.pad, top + cards.value_h + cards.gap, inner, cards.label_h,
-                            (cards.labels[i],), name="Fact label"))
+        page.append(TextBox(x + cards.pad, top, inner, value_h, (cards.values[i],), name="Fact value"))
+        page.append(TextBox(x + cards.pad, top + value_h + cards.gap, inner, label_h, (cards.labels[i],),
+                            name="Fact label"))
 
     # -- composing -----------------------------------------------------------------------------------
     def stack(self, paras: list[TextPara], rows: list[Cards]) -> Page:
@@ -222,71 +278,99 @@ class Composer:
                     grow = max(grow, g.h * lay.card_alone / len(rows) - r.height)
                 h = r.height + min(free, grow)
                 for i in range(len(r.values)):
-                    self.draw_card(page, g.x + i * (r.width + self.card_gap), y, h, r, i)
+                    self.draw_card(page, g.x + i * (r.width + self.card_gap), y, h, r, i, own=len(r.values) == 1)
                 y += h + self.card_gap
         return page
 
-    def above(self, items: list[Item], facts: list[Fact], size: float, note) -> tuple[float, Page] | None:
+    def above(self, items: list[Item], facts: list[Fact], size: float, value: float, note) -> list[Option]:
+        """Bullets above rows of cards, for each number of cards to a row that fits."""
         paras = self.paras(items, self.g.w, size)
-        rows = self.rows(facts, note)
-        need = column_height(paras) + self.gap + sum(r.height for r in rows) + self.card_gap * (len(rows) - 1)
-        if need > self.g.h or len(paras) > self.most:
-            return None
-        return need, self.stack(paras, rows)
+        if len(paras) > self.most:
+            return []
+        out = []
+        for per in self.per_row(facts):
+            rows = self.rows(facts, value, note, per)
+            need = column_height(paras) + self.gap + sum(r.height for r in rows) + self.card_gap * (len(rows) - 1)
+            if need <= self.g.h:
+                out.append(Option(misfits(rows), need, self.stack(paras, rows)))
+        return out
 
-    def beside(self, items: list[Item], facts: list[Fact], size: float, note) -> tuple[float, Page] | None:
+    def beside(self, items: list[Item], facts: list[Fact], size: float, value: float, note) -> list[Option]:
+        """Bullets beside a column of cards, when that fits."""
         g, lay = self.g, self.lay
         bw = (g.w - self.col_gap) * lay.beside_share
         cw = g.w - self.col_gap - bw
         paras = self.paras(items, bw, size)
-        cards = self.cards(facts, cw, note)
+        cards = self.cards(facts, cw, value, note)
         bh = column_height(paras)
         stacked = len(facts) * cards.height + self.card_gap * (len(facts) - 1)
         need = max(bh, stacked)
         if need > g.h or len(paras) > self.most:
-            return None
+            return []
         h = cards.height + min((need - stacked) / len(facts), cards.height * (lay.card_grow - 1))
         page: Page = [TextBox(g.x, g.y, bw, bh, tuple(paras), name="Body")]
         for i in range(len(facts)):
-            self.draw_card(page, g.x + bw + self.col_gap, g.y + i * (h + self.card_gap), h, cards, i)
-        return need, page
+            self.draw_card(page, g.x + bw + self.col_gap, g.y + i * (h + self.card_gap), h, cards, i, own=True)
+        return [Option(cards.misfits, need, page)]
 
-    def facts_pages(self, facts: list[Fact], note) -> list[Page]:
+    def facts_pages(self, facts: list[Fact], value: float, note) -> list[Page]:
         """Fact cards alone: in one row, or in two when that fills the content area more fully (wider
         cards keep their values on one line), over more slides only if they must."""
         options = []
         for per in sorted({min(len(facts), self.lay.facts_per_row), -(-len(facts) // 2)}):
-            rows = self.rows(facts, note, per)
+            rows = self.rows(facts, value, note, per)
             need = sum(r.height for r in rows) + self.card_gap * (len(rows) - 1)
             if need <= self.g.h:
-                options.append((need, rows))
+                options.append(Option(misfits(rows), need, rows))
         if options:
-            return [self.stack([], max(options, key=lambda o: o[0])[1])]
-        rows = self.rows(facts, note)
+            return [self.stack([], best(options).page)]
+        rows = self.rows(facts, value, note)
         groups = balanced([r.height + self.card_gap for r in rows], [self.card_gap] * len(rows), [0] * len(rows),
                           self.g.h, 1)
         return [self.stack([], [rows[i] for i in group]) for group in groups]
 
-    def points(self, items: list[Item], facts: list[Fact], size: float, what: str, note, *,
+    def points(self, items: list[Item], facts: list[Fact], size: float, value: float, what: str, note, *,
                columns: bool = False) -> list[Page]:
-        """The slides of a section's points: ``items`` at ``size`` and ``facts`` as cards (see the module)."""
+        """The slides of a section's points: ``items`` at ``size`` and ``facts`` as cards with their values
+        at ``value`` (see the module)."""
         if not facts:
             return self.list_pages(items, size, what, note, columns=columns) if items else []
         if not items:
-            return self.facts_pages(facts, note)
-        options = [o for o in (self.above(items, facts, size, note), self.beside(items, facts, size, note)) if o]
+            return self.facts_pages(facts, value, note)
+        options = self.above(items, facts, size, value, note) + self.beside(items, facts, size, value, note)
         if options:
-            return [max(options, key=lambda o: o[0])[1]]
+            return [best(options).page]
         bullets = self.list_pages(items, size, what, note)
         if len(bullets) == 1:  # the points stay together; the cards get a slide of their own
-            return bullets + self.facts_pages(facts, note)
+            return bullets + self.facts_pages(facts, value, note)
         # split: bullets across the width, then the rows of cards, evened out over the slides
         paras, cut = self.cut_tall(self.paras(items, self.g.w, size))
         if cut:
             note(f"split a long paragraph of '{what}' over slides")
-        rows = self.rows(facts, note)
+        rows = min((self.rows(facts, value, note, per) for per in self.per_row(facts)),
+                   key=lambda rs: (misfits(rs), len(rs)))
         heights = [p.height for p in paras] + [self.gap + r.height for r in rows]
         trails = [p.space_after for p in paras] + [0.0] * len(rows)
         groups = balanced(heights, trails, [1] * len(paras) + [0] * len(rows), self.g.h, self.most)
         n = len(paras)
         return [self.stack([paras[i] for i in grp if i < n], [rows[i - n] for i in grp if i >= n]) for grp in groups]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One arrangement of a section's points slide: its fact values' misfits (cut, wrapped), the height it
+    takes, and its boxes (or its rows of cards)."""
+
+    misfits: tuple[int, int]
+    need: float
+    page: object
+
+
+def misfits(rows: list[Cards]) -> tuple[int, int]:
+    cut, wrapped = zip(*(r.misfits for r in rows))
+    return sum(cut), sum(wrapped)
+
+
+def best(options: list[Option]) -> Option:
+    """The arrangement that cuts and wraps fewest values, and of those the one that fills the slide most."""
+    return min(options, key=lambda o: (o.misfits, -o.need))

@@ -10,7 +10,7 @@ from typing import Callable
 from ...model import Briefing, Image, Run, Section, Table
 from ...theme import MetricsLookup, Theme
 from ..plan import PictureBox, PlannedSlide, Rect, SlidePlan, TextBox
-from .compose import Composer, Page
+from .compose import Composer, Page, value_lines
 from .content import BULLET, Item, Shown, bullets, find_visuals, section_notes
 from .grid import Grid
 from .text import SHRINK_STEP, Typesetter, short
@@ -42,6 +42,7 @@ class Planner:
         self.visuals = VisualSlides(briefing, self.ts, self.g, theme)
         self.slides: list[PlannedSlide] = []
         self.parts = {s.id: self.parts_of(s) for s in briefing.sections}
+        self._composed: dict[tuple, tuple[list[Page], list[str]]] = {}  # (section id, sizes): slides, notes
 
     @staticmethod
     def parts_of(section: Section) -> Parts:
@@ -90,19 +91,27 @@ class Planner:
         """The one bullet size of the deck and every section's points slides at it (sources under None).
 
         The style's size, unless a smaller one (down to ``body_floor`` of it, never below the minimum
-        size) needs fewer slides: then the largest size that needs fewest, on every slide alike."""
+        size) needs fewer slides: then the largest size that needs fewest, on every slide alike (the slides
+        counted with the fact cards at their most compact). Then the deck's one fact-value size is chosen
+        at that bullet size (see :meth:`value_size`)."""
         style = self.ts.style("slide_body").size
         floor = max(self.ts.min_size, style * self.lay.body_floor)
-        best_size, best, best_notes = style, *self.points_at(style)
+        smallest = self.value_sizes()[-1]  # the cards at their most compact: the fewest slides a size can take
+        best_size, best = style, self.points_at(style, smallest)[0]
         size = style - SHRINK_STEP
         while size >= floor and any(len(p) > 1 for p in best.values()):
-            pages, notes = self.points_at(size)
+            pages = self.points_at(size, smallest)[0]
             if sum(map(len, pages.values())) < sum(map(len, best.values())):
-                best_size, best, best_notes = size, pages, notes
+                best_size, best = size, pages
             size -= SHRINK_STEP
+        best_value, best, best_notes = self.value_size(best_size)
         if best_size < style:
             self.note(f"set the deck's bullets at {best_size:g} pt (the style's {style:g} pt) so that they need "
                       f"fewer slides")
+        value_style = self.ts.style("slide_fact_value").size
+        if best_value < value_style:
+            self.note(f"set the deck's fact values at {best_value:g} pt (the style's {value_style:g} pt), the "
+                      f"largest that keeps every value in its card")
         for message in best_notes:
             self.note(message)
         for section in self.b.sections:
@@ -110,16 +119,73 @@ class Planner:
                 self.note(f"'{short(section.title)}' continues over {len(best[section.id])} slides")
         return best_size, best
 
-    def points_at(self, size: float) -> tuple[dict[str | None, list[Page]], list[str]]:
+    def value_size(self, size: float) -> tuple[float, dict[str | None, list[Page]], list[str]]:
+        """The deck's one fact-value size with its bullets at ``size``, and the points slides at both.
+
+        The largest of :meth:`value_sizes` at which the deck needs no more slides than at the smallest, and
+        no value takes more lines (or has a word cut) than it does at the smallest: every value on one line
+        in its card wherever a size allows that, and as large as that allows."""
+        sizes = self.value_sizes()
+        if not any(s.facts for s in self.b.sections):
+            return (sizes[0], *self.points_at(size, sizes[0]))
+        tried: dict[int, tuple] = {}
+
+        def outcome(i: int) -> tuple:
+            if i not in tried:
+                pages, notes = self.points_at(size, sizes[i])
+                lines = {(sid, text): fit for sid, run in pages.items() for page in run
+                         for text, fit in value_lines(page).items()}
+                tried[i] = (sum(map(len, pages.values())), lines, pages, notes)
+            return tried[i]
+
+        least, smallest = outcome(len(sizes) - 1)[:2]
+
+        def good(i: int) -> bool:
+            n, lines = outcome(i)[:2]
+            at_least = (smallest.get(key, (1, False)) for key in lines)
+            return n <= least and all(k <= k0 and c <= c0 for (k, c), (k0, c0) in zip(lines.values(), at_least))
+
+        lo, hi = -1, len(sizes) - 1  # sizes[hi] does as well as the smallest; sizes[lo] does not
+        while hi - lo > 1:  # halving: a larger value size never needs fewer slides nor wraps fewer values
+            mid = (lo + hi) // 2 if lo >= 0 else 0  # the style's own size first
+            if good(mid):
+                hi = mid
+            else:
+                lo = mid
+        return (sizes[hi], *outcome(hi)[2:])
+
+    def value_sizes(self) -> list[float]:
+        """The fact-value sizes a deck may take, largest first: the style's, down to ``card_value_floor`` of
+        it (never below the minimum size)."""
+        style = self.ts.style("slide_fact_value").size
+        floor = max(self.ts.min_size, style * self.lay.card_value_floor)
+        sizes = [style]
+        while sizes[-1] - SHRINK_STEP >= floor:
+            sizes.append(sizes[-1] - SHRINK_STEP)
+        return sizes
+
+    def points_at(self, size: float, value: float) -> tuple[dict[str | None, list[Page]], list[str]]:
+        """Every section's points slides, bullets at ``size`` and fact values at ``value``, and the notes
+        composing them made; sections without facts (and the sources) are composed once a size."""
         notes: list[str] = []
         pages: dict[str | None, list[Page]] = {}
         for s in self.b.sections:
-            part = self.parts[s.id]
-            pages[s.id] = self.compose.points(part.items, list(s.facts), size, short(s.title), notes.append,
-                                              columns=part.columns)
-        sources = [Item((Run(src.title, href=src.url),), BULLET) for src in self.b.all_sources]
-        pages[None] = self.compose.list_pages(sources, size, self.b.labels["sources"], notes.append, columns=True,
-                                              name="Sources")
+            key = (s.id, size, value if s.facts else None)
+            if key not in self._composed:
+                said: list[str] = []
+                part = self.parts[s.id]
+                self._composed[key] = (self.compose.points(part.items, list(s.facts), size, value, short(s.title),
+                                                           said.append, columns=part.columns), said)
+            pages[s.id], said = self._composed[key]
+            notes.extend(said)
+        key = (None, size, None)
+        if key not in self._composed:
+            said = []
+            sources = [Item((Run(src.title, href=src.url),), BULLET) for src in self.b.all_sources]
+            self._composed[key] = (self.compose.list_pages(sources, size, self.b.labels["sources"], said.append,
+                                                           columns=True, name="Sources"), said)
+        pages[None], said = self._composed[key]
+        notes.extend(said)
         return pages, notes
 
     def section(self, section: Section, pages: list[Page], size: float) -> None:
