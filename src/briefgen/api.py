@@ -76,7 +76,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
           handout_per_page: int = 1, pages: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
-          processes: bool = False, chart_checks: bool = True) -> BuildResult:
+          processes: bool = False, chart_checks: bool = True, tags: bool = True) -> BuildResult:
     """Render a briefing to its outputs and write the files atomically.
 
     ``format`` is one format or several (a list, or names joined by commas):
@@ -94,7 +94,8 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
     build fork (reading and the deck in a child while this process renders the
     rest) where that helps. ``chart_checks=False`` turns off reportlab's
     per-attribute checks on chart shapes (faster); it takes effect only if
-    reportlab's graphics were not yet imported in this process.
+    reportlab's graphics were not yet imported in this process. ``tags=False`` writes
+    untagged PDFs (no structure tree: not accessible; slightly faster, see README).
     """
     from . import cache as cache_mod
 
@@ -112,7 +113,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
         from reportlab import rl_config
 
         rl_config.shapeChecking = 0
-    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
+    job = _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages, tags)
     selection = _selection(sections, exclude, preset)
     with cache_mod.switched_off(not cache):
         return _build(briefing, job, selection, style, content_dir, output_dir, output_file, on_note,
@@ -131,6 +132,7 @@ class _Job:
     draft: bool
     per_page: int
     pages: int = 1  # the summary's
+    tags: bool = True  # tagged PDFs (PDF/UA-1)
 
     @property
     def deck_apart(self) -> bool:
@@ -194,9 +196,9 @@ class _Renders:
     def render(self, kind: str) -> tuple[bytes, list[str]]:
         b, t, job = self.briefing, self.theme, self.job
         if kind == "pdf":
-            return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft)
+            return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft, job.tags)
         if kind == "summary":
-            return _render_summary(b, t, job.page_size, job.pages, job.bleed, job.cmyk, job.draft)
+            return _render_summary(b, t, job.page_size, job.pages, job.bleed, job.cmyk, job.draft, job.tags)
         if kind == "pptx" and self.child:
             if self._child_plans:  # the child sends its plan before the deck
                 self._plan = self.child.result()
@@ -210,22 +212,23 @@ class _Renders:
             self.child.close()
 
 
-def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
+def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft,
+                tags: bool = True) -> tuple[bytes, list[str]]:
     from .load.fonts import metrics
     from .render.pdf import PdfOptions, render_pdf
 
-    options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)
+    options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft, tagged=tags)
     with collector_paused():
         return render_pdf(briefing, theme, options, metrics=metrics), []
 
 
 def _render_summary(briefing: Briefing, theme: Theme, page_size, pages, bleed, cmyk,
-                    draft) -> tuple[bytes, list[str]]:
+                    draft, tags: bool = True) -> tuple[bytes, list[str]]:
     from .load.fonts import metrics
     from .render.summary import SummaryOptions, render_summary
 
     notes: list[str] = []
-    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft)
+    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft, tagged=tags)
     with collector_paused():
         return render_summary(briefing, theme, options, metrics=metrics, on_note=notes.append), notes
 
@@ -319,7 +322,7 @@ def _render_slides_pdf(plan, briefing: Briefing, theme: Theme, job: _Job) -> byt
     from .load.fonts import metrics
     from .render.deckpdf import SlidesPdfOptions, render_slides_pdf
 
-    options = SlidesPdfOptions(draft=briefing.labels["draft"] if job.draft else None)
+    options = SlidesPdfOptions(draft=briefing.labels["draft"] if job.draft else None, tagged=job.tags)
     with collector_paused():
         return render_slides_pdf(plan, theme.with_slide_size(job.slide_size), options, metrics=metrics)
 

@@ -37,15 +37,18 @@ class _Leaf:
         self._drawn = True
         if self._label is not None:
             return self._draw_labelled(canv, x, y, _sW)
-        with marked(canv, self._element, _link_texts(self)):
+        canv.begin_marked(self._element, lambda: _link_texts(self))
+        try:
             return super().drawOn(canv, x, y, _sW)
+        finally:
+            canv.end_marked()
 
     def _draw_labelled(self, canv, x, y, _sW):
         """A paragraph whose bullet is its list item's label: the bullet's text object is marked as the
         label, the rest as the body (reportlab draws the bullet first, in a text object of its own)."""
         code = canv._code
         start = len(code)
-        canv._open.append((self._element, _link_texts(self)))  # links drawn inside belong to the body
+        canv._open.append((self._element, lambda: _link_texts(self)))  # links drawn inside belong to the body
         try:
             super().drawOn(canv, x, y, _sW)
         finally:

@@ -32,9 +32,9 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase.pdfdoc import (
     XMP,
     LinkAnnotation,
-    PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
     PDFObjectReference,
     PDFPage,
     PDFString,
@@ -105,64 +105,85 @@ class StructureTree:
 
     # -- writing ----------------------------------------------------------------------------------
     def write(self, canv: Canvas, description: str = "", author: str = "", date: str | None = None) -> None:
-        """Put the tree and the tagged PDF's catalogue entries into the canvas's document (before it is saved)."""
+        """Put the tree and the tagged PDF's catalogue entries into the canvas's document (before it is saved).
+
+        Each element is one indirect object, written as ready text (:class:`_Raw`): a document has thousands
+        of them, and reportlab's general dictionary objects cost ten times as much to write."""
         doc = canv._doc
-        names: dict[int, str] = {}
         elements = [e for e in self.root.elements() if e is self.root or e.has_content()]
-        for n, e in enumerate(elements):
-            names[id(e)] = f"StructElem{n + 1}"
-        refs = {id(e): PDFObjectReference(names[id(e)]) for e in elements}
-        root_ref = PDFObjectReference("StructTreeRoot")
+        names = {id(e): f"StructElem{n + 1}" for n, e in enumerate(elements)}
         for e in elements:
-            d = {"Type": PDFName("StructElem"), "S": PDFName(e.role),
-                 "P": refs[id(e.parent)] if e.parent is not None else root_ref}
-            kids, first_page = [], None
+            parts: list = [b"<< /Type /StructElem /S /" + e.role.encode("ascii") + b" /P ",
+                           names[id(e.parent)] if e.parent is not None else "StructTreeRoot"]
+            kids: list = []
+            first_page = None
             for kid in e.kids:
                 if isinstance(kid, Element):
-                    if id(kid) in refs:
-                        kids.append(refs[id(kid)])
+                    if id(kid) in names:
+                        kids += [b" ", names[id(kid)]]
                     continue
                 kind, page, value = kid
                 if first_page is None:
                     first_page = page
-                if kind == "mc":
-                    if page == first_page:
-                        kids.append(value)
-                    else:
-                        kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": _page_ref(page), "MCID": value}))
+                if kind == "mc" and page == first_page:
+                    kids.append(b" %d" % value)
+                elif kind == "mc":
+                    kids += [b" << /Type /MCR /Pg ", f"Page{page}", b" /MCID %d >>" % value]
                 else:
-                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Pg": _page_ref(page),
-                                               "Obj": doc.refAnnotation(value)}))
+                    kids += [b" << /Type /OBJR /Pg ", f"Page{page}", b" /Obj ", doc.annotationName(value), b" >>"]
             if first_page is not None:
-                d["Pg"] = _page_ref(first_page)
+                parts += [b" /Pg ", f"Page{first_page}"]
             if kids:
-                d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
+                parts += [b" /K [", *kids, b" ]"]
             if e.alt is not None:
-                d["Alt"] = PDFString(e.alt)
+                parts += [b" /Alt ", PDFString(e.alt)]
             if e.attrs:
-                d["A"] = PDFDictionary({k: PDFName(v) for k, v in e.attrs.items()})
-            doc.Reference(PDFDictionary(d), names[id(e)])
-        nums = []
+                parts.append(b" /A <<" + b"".join(b" /%s /%s" % (k.encode("ascii"), v.encode("ascii"))
+                                                 for k, v in e.attrs.items()) + b" >>")
+            parts.append(b" >>")
+            doc.Reference(_Raw(parts), names[id(e)])
+        nums: list = [b"<< /Nums ["]
         for key in sorted(self.parent_keys):
             value = self.parent_keys[key]
+            nums.append(b" %d " % key)
             if isinstance(value, Element):
-                nums += [key, refs.get(id(value), "null")]
+                nums.append(names.get(id(value), b"null"))
             else:
-                nums += [key, PDFArray([refs.get(id(v), "null") for v in value])]
-        tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": refs[id(self.root)],
-                                   "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
-                                   "ParentTreeNextKey": self._next_key})
-        doc.Reference(tree_root, "StructTreeRoot")
+                nums.append(b"[")
+                for v in value:
+                    nums += [b" ", names.get(id(v), b"null")]
+                nums.append(b" ]")
+        nums.append(b" ] >>")
+        doc.Reference(_Raw(nums), "ParentTree")
+        doc.Reference(_Raw([b"<< /Type /StructTreeRoot /K ", names[id(self.root)], b" /ParentTree ", "ParentTree",
+                            b" /ParentTreeNextKey %d >>" % self._next_key]), "StructTreeRoot")
         cat = doc.Catalog
-        cat.StructTreeRoot = root_ref
+        cat.StructTreeRoot = PDFObjectReference("StructTreeRoot")
         cat.MarkInfo = PDFDictionary({"Marked": "true"})
         cat.Lang = PDFString(self.lang)
         canv.setViewerPreference("DisplayDocTitle", "true")
         cat.Metadata = _xmp(self.title, author, description, self.lang, date)
 
 
-def _page_ref(page: int) -> PDFObjectReference:
-    return PDFObjectReference(f"Page{page}")  # reportlab's name for its n-th page (numbered from 1)
+class _Raw(PDFObject):
+    """A PDF object written as given: byte strings, the reportlab names of other objects (written as
+    references to them) and reportlab objects (strings, written with the document's escaping). The bytes
+    are joined once, into a template whose gaps the references and strings fill when the file is written."""
+
+    def __init__(self, parts: list):
+        template, self.fills = [], []
+        for p in parts:
+            if isinstance(p, bytes):
+                template.append(p.replace(b"%", b"%%"))
+            else:
+                template.append(b"%s")
+                self.fills.append(p)
+        self.template = b"".join(template)
+
+    def format(self, document) -> bytes:
+        ids = document.idToObjectNumberAndVersion
+        return self.template % tuple(b"%d %d R" % ids[p] if isinstance(p, str) else p.format(document)
+                                     for p in self.fills)
 
 
 def _xmp(title: str, author: str, description: str, lang: str, date: str | None) -> XMP:
@@ -216,7 +237,9 @@ class TaggingCanvas(Canvas):
         self._marks = []  # a new list: a held page keeps its own
 
     # -- marking ----------------------------------------------------------------------------------
-    def begin_marked(self, element: Element, links: dict[str, str] | None = None) -> None:
+    def begin_marked(self, element: Element, links=None) -> None:
+        """Begin a marked-content sequence of ``element``; ``links`` (a dict, or a function making one) says what
+        the links drawn inside say, by target."""
         mcid = len(self._marks)
         self._marks.append(element)
         element.kids.append(_Content(("mc", self._pageNumber, mcid)))
@@ -247,6 +270,7 @@ class TaggingCanvas(Canvas):
         name = name or f"NUMBER{self._annotationCount + 1}"
         super()._addAnnotation(annotation, name, addtopage)
         owner, links = next(((e, ln) for e, ln in reversed(self._open) if e is not None), (None, {}))
+        links = links() if callable(links) else links  # worked out only for a paragraph that has a link
         if owner is None:
             owner = self._tags.root
         link = owner if owner.role == "Link" else owner.add("Link")
