@@ -52,7 +52,7 @@ class Blocks(Visitor):
             return []
         title = self.b.labels["sources"]
         with self.inside(self.struct("Sect")):
-            out: list = self.heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
+            out: list = self.tagged_heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
             items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
             out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
         return out
@@ -85,11 +85,17 @@ class Blocks(Visitor):
         rule = self.tag(Rule(self.frame_w, t.page.rule_width * lay.title_rule_weight, self.color("primary")), ARTIFACT)
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
 
-    def heading(self, markup: str, style: str, mark: Mark, role: str = "H2") -> list:
-        """A heading kept with what follows it, marking its place for the outline, links and contents;
-        ``role`` is its level in the structure tree (the title is the H1)."""
-        return [HeadingRoom(), self.tag(MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
-                                                      pages=self.section_pages), role)]
+    def heading(self, markup: str, style: str, mark: Mark) -> list:
+        """A heading kept with what follows it, marking its place for the outline, links and contents."""
+        return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
+                                             pages=self.section_pages)]
+
+    def tagged_heading(self, markup: str, style: str, mark: Mark, role: str = "H2") -> list:
+        """:meth:`heading`, the heading tagged at ``role``, its level in the structure tree (the title is the
+        H1, a section's title an H2)."""
+        out = self.heading(markup, style, mark)
+        self.tag(out[-1], role)
+        return out
 
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
@@ -104,7 +110,8 @@ class Blocks(Visitor):
     def render_section(self, section: Section) -> list:
         with self.inside(self.struct("Sect")):
             self._h3_seen = False
-            out: list = self.heading(self.text_markup(section.title, "h1"), "h1", Mark(section.id, section.title, 0))
+            out: list = self.tagged_heading(self.text_markup(section.title, "h1"), "h1",
+                                            Mark(section.id, section.title, 0))
             if section.key_points:
                 out.append(self.key_points_box(section))
             if section.facts:
@@ -129,7 +136,7 @@ class Blocks(Visitor):
         # an H4 only below an H3 of its section: heading levels are never skipped
         role = "H4" if style == "h3" and getattr(self, "_h3_seen", False) else "H3"
         self._h3_seen = self._h3_seen or role == "H3"
-        return self.heading(self.markup(block.runs, style), style, mark, role)
+        return self.tagged_heading(self.markup(block.runs, style), style, mark, role)
 
     def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
         ts = self.t.text["bullet"]

@@ -202,7 +202,7 @@ class Planner:
         # the title in a box of its own (the deck's title placeholder), read first; the issuer above it and
         # the subtitle and date below it in theirs, where the one block of the three used to stand
         issuer_h, title_h = sum(p.height for p in issuer), title.height
-        slide.boxes.append(TextBox(x, top + issuer_h, w, title_h, (title,), name="Title", role=TITLE))
+        slide.boxes.append(TextBox(x, top + issuer_h, w, title_h, (title,), name="Cover title", role=TITLE))
         if issuer:
             slide.boxes.append(TextBox(x, top, w, issuer_h, tuple(issuer), name="Issuer"))
         if rest:
