@@ -129,10 +129,13 @@ def main() -> None:
             "briefgen build (pdf+pptx), no cache": ["NO_CACHE", *bg, "build", "-o", out, "-q"],
             "floor: bare script (pdf+pptx)": [py, str(FLOOR), str(DEFAULT), out, "all"],
             "briefgen build --format pdf": bg + ["build", "-f", "pdf", "-o", out, "-q"],
+            "briefgen build --format pdf --no-tags": bg + ["build", "-f", "pdf", "--no-tags", "-o", out, "-q"],
             "floor: bare reportlab": [py, str(FLOOR), str(DEFAULT), out, "pdf"],
             "briefgen build --format pptx": bg + ["build", "-f", "pptx", "-o", out, "-q"],
             "floor: bare python-pptx": [py, str(FLOOR), str(DEFAULT), out, "pptx"],
             "briefgen build --format slides-pdf": bg + ["build", "-f", "slides-pdf", "-o", out, "-q"],
+            "briefgen build --format slides-pdf --no-tags": bg + ["build", "-f", "slides-pdf", "--no-tags", "-o", out,
+                                                                  "-q"],
             "briefgen build --format handout": bg + ["build", "-f", "handout", "-o", out, "-q"],
             "briefgen build --format summary": bg + ["build", "-f", "summary", "-o", out, "-q"],
             "briefgen build --preset trade (pdf+pptx)": bg + ["build", "-p", "trade", "-o", out, "-q"],
@@ -157,6 +160,10 @@ def main() -> None:
         apart = one["briefgen build (pdf+pptx)"][0] + one["briefgen build --preset trade (pdf+pptx)"][0]
         rows.append(("1x: ratio book / the two builds", f"{one['briefgen book of both (pdf+pptx)'][0] / apart:.2f}x",
                      ""))
+        for kind in ("pdf", "slides-pdf"):  # what the tagged PDF (structure tree, marked content) costs
+            tagged, untagged = (one[f"briefgen build --format {kind}{x}"][0] for x in ("", " --no-tags"))
+            rows.append((f"1x: cost of tagging, {kind}", f"{(tagged - untagged) * 1000:+.0f} ms",
+                         f"{tagged / untagged - 1:+.1%}"))
 
         factors = [10] if args.quick else [10, 100]
         cost: dict[tuple[int, str], float] = {}
@@ -168,9 +175,11 @@ def main() -> None:
                                 encoding="utf-8")
             res = medians({
                 "pdf": bg + ["build", str(root), "-f", "pdf", "-o", out, "-q"],
+                "pdf, no tags": bg + ["build", str(root), "-f", "pdf", "--no-tags", "-o", out, "-q"],
                 "pdf, no cache": ["NO_CACHE", *bg, "build", str(root), "-f", "pdf", "-o", out, "-q"],
                 "pptx": bg + ["build", str(root), "-f", "pptx", "-o", out, "-q"],
                 "slides-pdf": bg + ["build", str(root), "-f", "slides-pdf", "-o", out, "-q"],
+                "slides-pdf, no tags": bg + ["build", str(root), "-f", "slides-pdf", "--no-tags", "-o", out, "-q"],
                 # room for every key point at the style's sizes: the fewest pages that hold them are searched
                 "summary": bg + ["build", str(root), "-f", "summary", "--pages", str(2 * factor), "-o", out, "-q"],
                 # the scaled briefing and the default one bound into a book
@@ -197,6 +206,10 @@ def main() -> None:
             n_sp = pages(Path(out) / f"{root.name}.slides.pdf")
             rows.append((f"{factor}x: briefgen slides-pdf ({n_sp} pages)", f"{t_sp:.2f} s",
                          f"{m_sp:.0f} MiB; {n_sp / t_sp:.0f} pages/s"))
+            for kind in ("pdf", "slides-pdf"):
+                tagged, untagged = res[kind][0], res[f"{kind}, no tags"][0]
+                rows.append((f"{factor}x: cost of tagging, {kind}", f"{tagged - untagged:+.2f} s",
+                             f"{tagged / untagged - 1:+.1%}"))
             t_sum, m_sum = res["summary"]
             n_sum = pages(Path(out) / f"{root.name}.summary.pdf")
             rows.append((f"{factor}x: briefgen summary ({n_sum} pages)", f"{t_sum:.2f} s",

@@ -456,10 +456,9 @@ def test_a_book_marked_below_a_briefing_says_so(book_dir, tmp_path):
 
 # -- the deck ----------------------------------------------------------------------------------------
 def _title(slide) -> str:
-    for shape in slide.shapes:
-        if shape.has_text_frame and shape.name in ("Title", "Cover"):
-            return " ".join(shape.text_frame.text.split())
-    return ""
+    """The slide's title: its title placeholder, as PowerPoint and screen readers find it."""
+    title = slide.shapes.title
+    return " ".join(title.text_frame.text.split()) if title is not None else ""
 
 
 def _jumps(prs, slide) -> list[tuple[str, int]]:
@@ -648,3 +647,12 @@ def test_the_book_command_takes_the_shared_build_options():
     assert options["book"] <= options["build"]
     assert options["build"] - options["book"] == {"--all", "--jobs", "-j", "--pick", "--sections", "-s",
                                                   "--exclude", "-x", "--preset", "-p", "--output-file"}
+
+
+@pytest.mark.parametrize("style", ["formal", "modern", "print"])
+def test_the_book_is_a_tagged_pdf_the_checker_accepts(built, style):
+    """Accessible by default, the book too: its cover, one contents and every briefing (pdfua finds nothing;
+    an untagged PDF fails the same check in tests/test_accessibility.py)."""
+    from test_accessibility import pdfua_findings
+
+    assert pdfua_findings(built(style)["pdf"]) == []

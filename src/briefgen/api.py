@@ -76,7 +76,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
           output_file: str | Path | None = None, content_dir: Path | None = None, page_size: str | None = None,
           slide_size: str | None = None, bleed: bool = False, cmyk: bool = False, draft: bool = False,
           handout_per_page: int = 1, pages: int = 1, on_note: Callable[[str], None] | None = None, cache: bool = True,
-          processes: bool = False, chart_checks: bool = True) -> BuildResult:
+          processes: bool = False, chart_checks: bool = True, tags: bool = True) -> BuildResult:
     """Render a briefing to its outputs and write the files atomically.
 
     ``format`` is one format or several (a list, or names joined by commas):
@@ -94,11 +94,12 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
     build fork (reading and the deck in a child while this process renders the
     rest) where that helps. ``chart_checks=False`` turns off reportlab's
     per-attribute checks on chart shapes (faster); it takes effect only if
-    reportlab's graphics were not yet imported in this process.
+    reportlab's graphics were not yet imported in this process. ``tags=False`` writes
+    untagged PDFs (no structure tree: not accessible; slightly faster, see README).
     """
     from . import cache as cache_mod
 
-    job = job_of(format, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
+    job = job_of(format, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages, tags)
     if output_file is not None and Path(output_file).name in ("", ".", ".."):
         raise UsageError(f"--output-file '{output_file}' names a folder, not a file: give a file name "
                          "such as out/meeting.pdf, or use --output for the folder")
@@ -113,7 +114,7 @@ def build(briefing: str | Path | None = None, *, format: Format | str | Iterable
 
 
 def job_of(format, page_size, slide_size, bleed: bool, cmyk: bool, draft: bool, handout_per_page: int,
-           pages: int) -> "_Job":
+           pages: int, tags: bool = True) -> "_Job":
     """A build's formats and options, checked: a :class:`UsageError` names what is wrong."""
     kinds = parse_formats(format)
     page_size = choice(page_size, PAGE_SIZE_NAMES, "page size")
@@ -122,7 +123,7 @@ def job_of(format, page_size, slide_size, bleed: bool, cmyk: bool, draft: bool, 
         raise UsageError(f"--handout-per-page takes {', '.join(map(str, HANDOUT_PER_PAGE))}, not {handout_per_page}")
     if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
         raise UsageError(f"--pages takes a whole number of pages, 1 or more, not {pages!r}")
-    return _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
+    return _Job(kinds, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages, tags)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class _Job:
     draft: bool
     per_page: int
     pages: int = 1  # the summary's
+    tags: bool = True  # tagged PDFs (PDF/UA-1)
 
     @property
     def deck_apart(self) -> bool:
@@ -200,9 +202,9 @@ class _Renders:
     def render(self, kind: str) -> tuple[bytes, list[str]]:
         b, t, job = self.briefing, self.theme, self.job
         if kind == "pdf":
-            return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft)
+            return _render_pdf(b, t, job.page_size, job.bleed, job.cmyk, job.draft, job.tags)
         if kind == "summary":
-            return _render_summary(b, t, job.page_size, job.pages, job.bleed, job.cmyk, job.draft)
+            return _render_summary(b, t, job.page_size, job.pages, job.bleed, job.cmyk, job.draft, job.tags)
         if kind == "pptx" and self.child:
             if self._child_plans:  # the child sends its plan before the deck
                 self._plan = self.child.result()
@@ -216,22 +218,23 @@ class _Renders:
             self.child.close()
 
 
-def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft) -> tuple[bytes, list[str]]:
+def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft,
+                tags: bool = True) -> tuple[bytes, list[str]]:
     from .load.fonts import metrics
     from .render.pdf import PdfOptions, render_pdf
 
-    options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft)
+    options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft, tagged=tags)
     with collector_paused():
         return render_pdf(briefing, theme, options, metrics=metrics), []
 
 
 def _render_summary(briefing: Briefing, theme: Theme, page_size, pages, bleed, cmyk,
-                    draft) -> tuple[bytes, list[str]]:
+                    draft, tags: bool = True) -> tuple[bytes, list[str]]:
     from .load.fonts import metrics
     from .render.summary import SummaryOptions, render_summary
 
     notes: list[str] = []
-    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft)
+    options = SummaryOptions(page_size=page_size, pages=pages, bleed=bleed, cmyk=cmyk, draft=draft, tagged=tags)
     with collector_paused():
         return render_summary(briefing, theme, options, metrics=metrics, on_note=notes.append), notes
 
@@ -325,7 +328,7 @@ def _render_slides_pdf(plan, briefing: Briefing, theme: Theme, job: _Job) -> byt
     from .load.fonts import metrics
     from .render.deckpdf import SlidesPdfOptions, render_slides_pdf
 
-    options = SlidesPdfOptions(draft=briefing.labels["draft"] if job.draft else None)
+    options = SlidesPdfOptions(draft=briefing.labels["draft"] if job.draft else None, tagged=job.tags)
     with collector_paused():
         return render_slides_pdf(plan, theme.with_slide_size(job.slide_size), options, metrics=metrics)
 

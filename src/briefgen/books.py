@@ -44,7 +44,7 @@ def build_book(book: str | Path, *, format: Format | str | Iterable[Format | str
                page_size: str | None = None, slide_size: str | None = None, bleed: bool = False, cmyk: bool = False,
                draft: bool = False, handout_per_page: int = 1, pages: int = 1,
                on_note: Callable[[str], None] | None = None, cache: bool = True, chart_checks: bool = True,
-               processes: bool = False) -> BookResult:
+               processes: bool = False, tags: bool = True) -> BookResult:
     """Bind the briefings of a book file into ``output_dir/<book file name>`` in each format (as
     :func:`briefgen.build` takes them: pdf, pptx, slides-pdf, handout, summary, all).
 
@@ -52,11 +52,11 @@ def build_book(book: str | Path, *, format: Format | str | Iterable[Format | str
     are raised together as one :class:`ContentError` (or :class:`StyleError` when only
     the style is wrong), before anything is rendered; nothing is written then.
     ``processes=True`` lets the deck be written in a forked process beside the other
-    formats (the CLI asks for it; see :mod:`briefgen.processes`).
+    formats (the CLI asks for it; see :mod:`briefgen.processes`). ``tags=False`` writes an untagged PDF.
     """
     from . import cache as cache_mod
 
-    job = job_of(format, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages)
+    job = job_of(format, page_size, slide_size, bleed, cmyk, draft, handout_per_page, pages, tags)
     if not chart_checks:
         from reportlab import rl_config
 
@@ -200,7 +200,8 @@ class _Renders:
             from .render.book.pdf import render_book_pdf
             from .render.pdf import PdfOptions
 
-            options = PdfOptions(page_size=job.page_size, bleed=job.bleed, cmyk=job.cmyk, draft=job.draft)
+            options = PdfOptions(page_size=job.page_size, bleed=job.bleed, cmyk=job.cmyk, draft=job.draft,
+                                 tagged=job.tags)
             with collector_paused():
                 return render_book_pdf(book, theme, options, metrics=metrics), []
         if kind == "summary":

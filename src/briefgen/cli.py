@@ -105,6 +105,8 @@ BleedOpt = typer.Option(False, "--bleed", help="Add bleed, crop marks and TrimBo
 CmykOpt = typer.Option(False, "--cmyk", help="Write every PDF colour as CMYK for print (images stay as "
                                                 "supplied; see README).")
 DraftOpt = typer.Option(False, "--draft", help="Put a DRAFT mark on every page and slide.")
+NoTagsOpt = typer.Option(False, "--no-tags", help="Write untagged PDFs: no structure tree for screen readers "
+                                                  "(not accessible; a little faster, see README).")
 HandoutPerPageOpt = typer.Option(1, "--handout-per-page", metavar="1|2|3",
                                  help="Slides on each handout page: 1 with its notes beneath, 2 or 3 with their "
                                       "notes beside.")
@@ -116,14 +118,14 @@ NoCacheOpt = typer.Option(False, "--no-cache",
 
 
 def _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size, bleed,
-                   cmyk, draft, no_cache, content_dir, handout_per_page=1, pages=1) -> dict:
+                   cmyk, draft, no_cache, content_dir, handout_per_page=1, pages=1, no_tags=False) -> dict:
     """The shared build options as :func:`briefgen.api.build` takes them."""
     # reportlab's per-attribute checks on chart shapes catch briefgen's own mistakes, which tests do; here
     # they only cost time
     return dict(format=format, sections=sections, exclude=exclude, preset=preset, style=style, output_dir=output,
                 output_file=output_file, content_dir=content_dir, page_size=page_size, slide_size=slide_size,
                 bleed=bleed, cmyk=cmyk, draft=draft, handout_per_page=handout_per_page, pages=pages, cache=not no_cache,
-                chart_checks=False)
+                chart_checks=False, tags=not no_tags)
 
 
 @app.command()
@@ -147,6 +149,7 @@ def build(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    no_tags: bool = NoTagsOpt,
     handout_per_page: int = HandoutPerPageOpt,
     pages: int = PagesOpt,
     quiet: bool = QuietOpt,
@@ -157,7 +160,7 @@ def build(
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages)
+                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages, no_tags)
     say = None if quiet else (lambda m: typer.echo(f"note: {m}", err=True))
     try:
         names = list(briefings or [])
@@ -208,6 +211,7 @@ def book_cmd(
     handout_per_page: int = HandoutPerPageOpt,
     pages: int = typer.Option(1, "--pages", min=1, metavar="N",
                               help="Pages each briefing's summary (--format summary) may take."),
+    no_tags: bool = NoTagsOpt,
     quiet: bool = QuietOpt,
     no_cache: bool = NoCacheOpt,
     content_dir: Path = ContentDir,
@@ -220,7 +224,7 @@ def book_cmd(
         result = api.build_book(book, format=format, style=style, output_dir=output, content_dir=content_dir,
                                 page_size=page_size, slide_size=slide_size, bleed=bleed, cmyk=cmyk, draft=draft,
                                 handout_per_page=handout_per_page, pages=pages, on_note=say, cache=not no_cache,
-                                chart_checks=False, processes=True)
+                                chart_checks=False, processes=True, tags=not no_tags)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
         _fail(exc)
         return
@@ -244,6 +248,7 @@ def watch(
     bleed: bool = BleedOpt,
     cmyk: bool = CmykOpt,
     draft: bool = DraftOpt,
+    no_tags: bool = NoTagsOpt,
     handout_per_page: int = HandoutPerPageOpt,
     pages: int = PagesOpt,
     quiet: bool = QuietOpt,
@@ -257,7 +262,7 @@ def watch(
     from . import api
 
     options = _build_options(format, sections, exclude, preset, style, output, output_file, page_size, slide_size,
-                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages)
+                             bleed, cmyk, draft, no_cache, content_dir, handout_per_page, pages, no_tags)
 
     def say(message: str) -> None:
         if not quiet:

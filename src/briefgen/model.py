@@ -186,6 +186,9 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 
+DEFAULT_LANG = "en-US"
+
+
 @dataclass(frozen=True, slots=True)
 class Briefing:
     """A whole briefing: its metadata and its sections in reading order.
@@ -205,6 +208,7 @@ class Briefing:
     issuer: str | None = None
     date: _dt.date | None = None
     marking: str | None = None
+    lang: str = DEFAULT_LANG  # the language of its text (a BCP 47 tag), for screen readers and spell checkers
     sources: tuple[Source, ...] = ()
     presets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ContentError, Problem, ProblemCollector
 from ..model import (
     DEFAULT_LABELS,
+    DEFAULT_LANG,
     Briefing,
     Chart,
     Fact,
@@ -271,7 +272,7 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
     problems.raise_if_any()
     briefing = Briefing(
         id=root.resolve().name, root=root, title=title, subtitle=subtitle, issuer=issuer, date=meta.date,
-        marking=marking, sections=tuple(sections), sources=sources,
+        marking=marking, lang=meta.lang or DEFAULT_LANG, sections=tuple(sections), sources=sources,
         presets={k: tuple(v) for k, v in meta.presets.items()},
         labels={**DEFAULT_LABELS, **{k: tpl(v, ("labels", k)) for k, v in meta.labels.items()}},
         notes=tuple(notes) + _unlisted_notes(root, meta.sections))

@@ -65,7 +65,17 @@ def _length(value: str) -> str | None:
     return None
 
 
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(value: str) -> str | None:
+    if not LANG_RE.match(value):
+        return f"'{value}' is not a language tag; write one such as en-US, en-GB, es-MX or fr"
+    return None
+
+
 Text = Annotated[str, Check(_not_blank)]
+Language = Annotated[str, Check(_language)]  # a BCP 47 tag: the language screen readers read the outputs in
 LengthText = Annotated[str, Check(_length)]  # "0.75in", "18mm", "12pt"
 Color = str  # a '#RRGGBB' value or the name of a palette colour; checked after merging
 
@@ -149,6 +159,7 @@ class BriefingIn(_Closed, kw_only=True):
     issuer: str | None = None
     date: dt.date | None = None
     marking: str | None = None
+    lang: Language | None = None
     sections: Annotated[list[str], Meta(min_length=1), Check(_section_ids)]
     presets: dict[str, NonEmptyIds] = {}
     vars: dict[str, Any] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..model import Briefing, Table, plain
+from ..model import Briefing, Chart, Table, plain
 
 _NUMERIC = re.compile(r"^[\s$€£¥+\-−(]*[\d.,]+\s*(%|[kKmMbB]n?|bn|million|billion)?[)\s]*$")
 
@@ -36,6 +36,21 @@ def number_format(values: Iterable[float]) -> str:
 
 def format_number(value: float, fmt: str) -> str:
     return fmt.format(value)
+
+
+_CHART_KINDS = {"bar": "Bar chart", "column": "Column chart", "line": "Line chart", "pie": "Pie chart"}
+
+
+def chart_in_words(chart: Chart) -> str:
+    """A chart told in words, for readers who cannot see it: its kind and title, then every value by category
+    (by series first when there are several), the figures as its labels print them."""
+    fmt = number_format(v for s in chart.series for v in s.values)
+    unit = f" ({chart.unit})" if chart.unit else ""
+    parts = [f"{_CHART_KINDS.get(chart.type, 'Chart')}: {chart.title}{unit}."]
+    for s in chart.series:
+        pairs = ", ".join(f"{c} {format_number(v, fmt)}" for c, v in zip(chart.categories, s.values))
+        parts.append(f"{s.name}: {pairs}." if len(chart.series) > 1 else f"{pairs}.")
+    return " ".join(parts)
 
 
 def running_text(template: str, briefing: Briefing, section: str = "", page: int | str = "",

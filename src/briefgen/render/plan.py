@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-from ..model import Chart, Inline
+from ..model import DEFAULT_LANG, Chart, Inline
+
+TITLE = "title"  # TextBox.role: the slide's title (a title placeholder in the deck, a heading in its PDF)
+CONTENT = "content"  # what the slide says
+FURNITURE = "furniture"  # marking, footer, slide number: repeated on every slide, read last or not at all
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,12 @@ class TextBox:
     anchor: str = "top"
     fill: str | None = None
     name: str = "Text"
+    role: str = CONTENT  # TITLE, CONTENT or FURNITURE
 
 
 @dataclass(frozen=True)
 class Rect:
-    """A filled rectangle or a rule (a rectangle one line thick)."""
+    """A filled rectangle or a rule (a rectangle one line thick): decoration, never read aloud."""
 
     x: float
     y: float
@@ -148,7 +153,9 @@ class PlannedSlide:
     """One slide: what kind it is, its boxes in drawing order, its speaker notes.
 
     ``kind`` is one of title, agenda, divider, points (a section's key points, facts or text),
-    chart, table, image and sources."""
+    chart, table, image and sources. The drawing order is also the reading order: the first box
+    that is not decoration (a Rect) is the slide's title (``TextBox.role`` TITLE), then what the
+    slide says, then its furniture."""
 
     kind: str
     title: str
@@ -173,3 +180,4 @@ class SlidePlan:
     heading_family: str
     body_family: str
     notes_family: str
+    lang: str = DEFAULT_LANG  # the language of the deck's text (a BCP 47 tag)

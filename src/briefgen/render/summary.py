@@ -30,6 +30,8 @@ from ..theme import FALLBACK_ROLE, PAGE_SIZES, MetricsLookup, Theme
 from .pdf.blocks import Blocks
 from .pdf.page import CropMarks, DeferredCanvas, PageFurniture
 from .pdf.styles import PdfStyles, needed_faces, register_fonts
+from .pdf.tagged_flowables import ARTIFACT, StructureBuilding, tag_sections
+from .pdf.tagging import StructureTree
 
 KEY_POINT_MARK = "\u25a0"  # the square of the key-points panel
 BALANCE_PRECISION = 0.5  # pt: how closely the last page's column height is searched
@@ -39,13 +41,15 @@ TITLE_STYLES = ("issuer", "title", "subtitle", "date")  # the text styles of the
 
 @dataclass(frozen=True)
 class SummaryOptions:
-    """How to print the summary: page size override, page count allowed, bleed, CMYK, a DRAFT watermark."""
+    """How to print the summary: page size override, page count allowed, bleed, CMYK, a DRAFT watermark;
+    ``tagged`` writes a tagged PDF (PDF/UA-1)."""
 
     page_size: str | None = None
     pages: int = 1
     bleed: bool = False
     cmyk: bool = False
     draft: bool = False
+    tagged: bool = True
 
 
 class SummaryTooLong(RenderError):
@@ -79,6 +83,7 @@ class Piece:
     section: int  # index into the summarised sections
     lines: int
     cont: Piece | None = None  # the section's title marked "(cont.)", set above this piece atop a column
+    kind: str = "title"  # title, point or fact: what the piece is in the structure of a tagged PDF
 
 
 @dataclass
@@ -90,11 +95,15 @@ class Fit:
     pages: list[list[list[int]]]
 
 
-class SummarySheet(PdfStyles, Blocks, PageFurniture):
-    """One briefing's summary: measured, fitted (:meth:`fit`) and drawn (:meth:`draw`, :meth:`write`)."""
+class SummarySheet(PdfStyles, Blocks, PageFurniture, StructureBuilding):
+    """One briefing's summary: measured, fitted (:meth:`fit`) and drawn (:meth:`draw`, :meth:`write`); its
+    structure goes into ``tree`` (a book's, say), or a tree of its own, unless ``options.tagged`` is off."""
 
-    def __init__(self, briefing: Briefing, theme: Theme, options: SummaryOptions, metrics: MetricsLookup):
+    def __init__(self, briefing: Briefing, theme: Theme, options: SummaryOptions, metrics: MetricsLookup,
+                 tree: StructureTree | None = None):
         self.metrics = metrics
+        if options.tagged:
+            self.use_tree(tree or StructureTree(briefing.lang, briefing.title))
         self.b = briefing
         self.t = theme = _title_scaled(theme, theme.page.summary.title_scale)
         self.o = options
@@ -266,20 +275,20 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
             out.append(title)
             for point in section.key_points:
                 para = Paragraph(self.markup(point, "key_point"), kp_style, bulletText=KEY_POINT_MARK)
-                out.append(self._piece(para, 0.0, kp.space_after * scale, False, index, cont))
+                out.append(self._piece(para, 0.0, kp.space_after * scale, False, index, cont, "point"))
             for k, fact in enumerate(section.facts):
                 # a figure runs into its label on one baseline: "$623 billion  Two-way trade in ..."
                 para = Paragraph(f"{value_font}{self.text_markup(fact.value, 'fact_value')}</font>\u00a0 "
                                  f"{self.text_markup(fact.label, 'fact_label')}", fact_style)
                 before = k_lead * lay.facts_gap if k == 0 and section.key_points else 0.0
                 keep = k in (0, len(section.facts) - 2)  # no figure alone at a column's foot or head
-                out.append(self._piece(para, before, kp.space_after * scale, keep, index, cont))
+                out.append(self._piece(para, before, kp.space_after * scale, keep, index, cont, "fact"))
         return out
 
     def _piece(self, flowable: Flowable, before: float, after: float, keep: bool, section: int,
-               cont: Piece | None = None) -> Piece:
+               cont: Piece | None = None, kind: str = "title") -> Piece:
         _, height = flowable.wrap(self.col_w, self.page_h)
-        return Piece(flowable, height, before, after, keep, section, _lines(flowable), cont)
+        return Piece(flowable, height, before, after, keep, section, _lines(flowable), cont, kind)
 
     # -- drawing --------------------------------------------------------------------------------------
     def write(self, fit: Fit) -> bytes:
@@ -309,10 +318,12 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
         body = self.t.text["body"]
         canv = DeferredCanvas(buf, pagesize=(self.page_w, self.page_h), invariant=1, pageCompression=1,
                               initialFontName=self.fonts["body"][(False, False)], initialFontSize=body.size,
-                              lang="en", **kwargs)
-        if self.b.date:
-            stamp = f"D:{self.b.date:%Y%m%d}000000+00'00'"
+                              lang=self.b.lang, **kwargs)
+        stamp = f"D:{self.b.date:%Y%m%d}000000+00'00'" if self.b.date else None
+        if stamp:
             canv.setDateFormatter(lambda *parts: stamp)
+        if self.tree is not None:
+            canv.start_tagging(self.tree, self.subject(), self.b.issuer or "", stamp)
         canv.setCreator("briefgen")
         return canv
 
@@ -327,8 +338,15 @@ class SummarySheet(PdfStyles, Blocks, PageFurniture):
             return f"cmyk({color.cyan:g},{color.magenta:g},{color.yellow:g},{color.black:g})"
         return self.t.color(ref)
 
+    def tag_pieces(self, fit: Fit) -> None:
+        """The structure of a tagged summary, in reading order (a title repeated "(cont.)" is an artifact)."""
+        tag_sections(self, [(p.section, p.kind, p.flowable) for p in fit.pieces])
+        for p in fit.pieces:
+            self.tag(p.cont.flowable if p.cont else None, ARTIFACT)
+
     def draw(self, canv, fit: Fit) -> None:
-        """Draw the fitted pages onto ``canv``, each ended with ``showPage``."""
+        """Draw the fitted pages onto ``canv``, each ended with ``showPage`` (tagged when the canvas is)."""
+        self.tag_pieces(fit)
         doc = SimpleNamespace(page_section="")  # the running header and footer name no section
         for number, columns in enumerate(fit.pages):
             self._watermark(canv)

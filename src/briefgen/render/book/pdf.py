@@ -102,13 +102,17 @@ class BookBuilder(PdfBuilder):
         lay = self.t.page.layout
         story: list = [NextPageTemplate("body"), *self.cover(), PageBreak()]
         label = self.front.labels["contents"]
-        story.append(BookHeading(self.text_markup(label, "toc_title"), self.pstyle("toc_title", keepWithNext=1),
-                                 mark=Mark(CONTENTS_KEY, label, BOOK_LEVEL), pages=self.section_pages))
+        story.append(self.tag(BookHeading(self.text_markup(label, "toc_title"),
+                                          self.pstyle("toc_title", keepWithNext=1),
+                                          mark=Mark(CONTENTS_KEY, label, BOOK_LEVEL), pages=self.section_pages), "P"))
         toc = self.t.text["toc_entry"]
+        element = self.struct("TOC")  # one contents for the book; each entry is tagged as it is drawn
         for n, briefing in enumerate(self.parts, start=1):
             if n > 1:
                 story.append(Spacer(1, toc.leading * lay.book_contents_gap))
-            story.append(self.contents_of(n, briefing))
+            part = self.contents_of(n, briefing)
+            part.element = element
+            story.append(part)
         for n, briefing in enumerate(self.parts, start=1):
             self.b, self.id_prefix = briefing, prefix(n)
             story += [PageBreakIfNotEmpty("first"), PagesOf(self, briefing)]

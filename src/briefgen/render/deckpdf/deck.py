@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from ...theme import MetricsLookup, Theme
+from ..pdf.tagging import PAGINATION, StructureTree, TaggingCanvas, artifact
 from ..plan import SlidePlan, Watermark
 from .draw import SlideDrawer
 from .fonts import Faces
@@ -18,9 +18,11 @@ from .fonts import Faces
 
 @dataclass(frozen=True)
 class SlidesPdfOptions:
-    """How to print the deck: ``draft`` is the watermark's word (the briefing's 'draft' label), or None."""
+    """How to print the deck: ``draft`` is the watermark's word (the briefing's 'draft' label), or None;
+    ``tagged`` writes a tagged PDF (PDF/UA-1), one ``Sect`` per slide."""
 
     draft: str | None = None
+    tagged: bool = True
 
 
 def slide_key(index: int) -> str:
@@ -28,14 +30,18 @@ def slide_key(index: int) -> str:
     return f"slide-{index + 1}"
 
 
-def new_canvas(buf, size: tuple[float, float], plan: SlidePlan, faces: Faces) -> Canvas:
+def new_canvas(buf, size: tuple[float, float], plan: SlidePlan, faces: Faces,
+               tree: StructureTree | None = None) -> TaggingCanvas:
     """A byte-stable canvas (reportlab's invariant mode, the briefing's date as the document's date) carrying
-    the deck's metadata; its initial font is the body font (reportlab's default would be an unembedded one)."""
-    c = Canvas(buf, pagesize=size, invariant=1, pageCompression=1, lang="en",
-               initialFontName=faces.name(plan.body_family))
-    if plan.date:
-        stamp = f"D:{plan.date:%Y%m%d}000000+00'00'"
+    the deck's metadata; its initial font is the body font (reportlab's default would be an unembedded one).
+    With ``tree`` it tags what is drawn on it."""
+    c = TaggingCanvas(buf, pagesize=size, invariant=1, pageCompression=1, lang=plan.lang,
+                      initialFontName=faces.name(plan.body_family))
+    stamp = f"D:{plan.date:%Y%m%d}000000+00'00'" if plan.date else None
+    if stamp:
         c.setDateFormatter(lambda *parts: stamp)
+    if tree is not None:
+        c.start_tagging(tree, plan.subject, plan.author, stamp)
     c.setTitle(plan.title)
     c.setAuthor(plan.author)
     c.setSubject(plan.subject)
@@ -47,7 +53,13 @@ def new_canvas(buf, size: tuple[float, float], plan: SlidePlan, faces: Faces) ->
 def watermark(c, word: str, theme: Theme, faces: Faces, width: float, height: float, opacity: float = 1.0) -> None:
     """The draft watermark across a page or slide, as the printed briefing draws it: the style's watermark
     text style at its angle, translucent letters with a stronger outline (``opacity`` scales both), drawn
-    over what is already on the page so the text beneath stays readable; the word reads back whole."""
+    over what is already on the page so the text beneath stays readable; the word reads back whole. In a
+    tagged PDF it is an artifact."""
+    with artifact(c, PAGINATION, "Watermark"):
+        _watermark(c, word, theme, faces, width, height, opacity)
+
+
+def _watermark(c, word: str, theme: Theme, faces: Faces, width: float, height: float, opacity: float) -> None:
     ts = theme.text["watermark"]
     lay = theme.page.layout
     word = word.upper() if ts.upper else word
@@ -79,12 +91,14 @@ def render_slides_pdf(plan: SlidePlan, theme: Theme, options: SlidesPdfOptions, 
     """The deck as PDF bytes, drawn from the same plan the PPTX writer serialises."""
     buf = io.BytesIO()
     faces = Faces(theme, metrics)
-    c = new_canvas(buf, (plan.width, plan.height), plan, faces)
+    tree = StructureTree(plan.lang, plan.title) if options.tagged else None
+    c = new_canvas(buf, (plan.width, plan.height), plan, faces, tree)
     drawer = SlideDrawer(plan, faces, slide_key)
     opacity = theme.page.layout.slide_watermark_opacity
     for i, slide in enumerate(plan.slides):
         c.bookmarkPage(slide_key(i))
         c.addOutlineEntry(slide.title or str(i + 1), slide_key(i), level=0)
+        drawer.parent = tree.root.add("Sect") if tree is not None else None  # one section per slide
         drawer.draw(c, slide, i + 1)
         if options.draft and not any(isinstance(b, Watermark) for b in slide.boxes):  # the plan's own, else this
             watermark(c, options.draft, theme, faces, plan.width, plan.height, opacity)

@@ -16,7 +16,10 @@ from reportlab.lib.colors import HexColor
 
 from ...errors import RenderError
 from ...model import plain
+from ..pdf.tagging import LAYOUT, PAGINATION, Element, artifact, marked
 from ..plan import (
+    FURNITURE,
+    TITLE,
     ChartBox,
     PictureBox,
     PlannedSlide,
@@ -90,6 +93,7 @@ class SlideDrawer:
         self.background = plan.theme_colors.get("lt1", "#FFFFFF")
         self.link_color = plan.theme_colors.get("hlink")  # PowerPoint shows a web link in the theme's link colour
         self._colors: dict[str, HexColor] = {}
+        self.parent: Element | None = None  # in a tagged PDF, the structure element of the slide being drawn
 
     def color(self, hexv: str) -> HexColor:
         found = self._colors.get(hexv)
@@ -99,12 +103,22 @@ class SlideDrawer:
 
     def draw(self, c, slide: PlannedSlide, number: int, marks: bool = True) -> None:
         """The slide's boxes in drawing order, in slide coordinates; ``number`` fills a slide-number field;
-        ``marks=False`` leaves out the slide's DRAFT mark (a handout page carries its own)."""
+        ``marks=False`` leaves out the slide's DRAFT mark (a handout page carries its own).
+
+        With ``self.parent`` set (a tagged PDF), the boxes' structure goes under it in the same order,
+        which is the slide's reading order: its title a heading (the cover's an H1, others H2), text
+        paragraphs and lists, tables, charts and pictures as figures; rectangles, marking, footer and
+        slide number are artifacts."""
         self._number = number
         self._agenda = slide.kind == "agenda"
+        self._heading = "H1" if slide.kind == "title" else "H2"
         for box in slide.boxes:
             if marks or not isinstance(box, Watermark):
                 _drawer_for(box)(self, c, box)
+
+    def _struct(self, role: str, parent: Element | None = None, **kw) -> Element | None:
+        parent = parent or self.parent
+        return parent.add(role, **kw) if parent is not None else None
 
     # -- boxes -------------------------------------------------------------------------------------
     def rect(self, c, box: Rect) -> None:
@@ -113,22 +127,50 @@ class SlideDrawer:
     def _fill(self, c, x: float, y: float, w: float, h: float, color: str | None) -> None:
         if not color:
             return
-        c.setFillColor(self.color(color))
-        c.rect(x, self.H - y - h, w, h, stroke=0, fill=1)
+        with artifact(c, LAYOUT):  # a fill or a rule is decoration
+            c.setFillColor(self.color(color))
+            c.rect(x, self.H - y - h, w, h, stroke=0, fill=1)
 
     def text(self, c, box: TextBox) -> None:
         self._fill(c, box.x, box.y, box.w, box.h, getattr(box, "fill", None))
-        self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, getattr(box, "anchor", "top"))
+        role = getattr(box, "role", None)
+        if role == FURNITURE:
+            with artifact(c, PAGINATION):
+                self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, getattr(box, "anchor", "top"))
+            return
+        tags = None
+        if self.parent is not None:
+            heading = self._struct(self._heading) if role == TITLE else None
+            tags, listing = [], None
+            for p in box.paragraphs:
+                if heading is not None:
+                    tags.append((heading, None))
+                elif p.bullet or p.number is not None:
+                    listing = listing or self._struct("L", attrs={"O": "List",
+                                                                  "ListNumbering": "Disc" if p.bullet else "Decimal"})
+                    item = self._struct("LI", listing)
+                    label = self._struct("Lbl", item)
+                    tags.append((self._struct("LBody", item), label))
+                else:
+                    listing = None
+                    tags.append((self._struct("P"), None))
+        self.paragraphs(c, box.paragraphs, box.x, box.y, box.w, box.h, getattr(box, "anchor", "top"), tags)
 
-    def paragraphs(self, c, paras, x: float, y: float, w: float, h: float, anchor: str = "top") -> None:
+    def paragraphs(self, c, paras, x: float, y: float, w: float, h: float, anchor: str = "top",
+                   tags: list | None = None) -> None:
+        """Paragraphs set from the top of a box (or centred in it, or at its foot); ``tags`` holds each one's
+        (element, label element) in a tagged PDF."""
         total = sum(p.height for p in paras)
         top = y + {"top": 0.0, "middle": (h - total) / 2, "bottom": h - total}.get(anchor, 0.0)
-        for p in paras:
-            self.paragraph(c, p, x, top, w)
+        for k, p in enumerate(paras):
+            element, label = tags[k] if tags else (None, None)
+            self.paragraph(c, p, x, top, w, element, label)
             top += p.height
 
-    def paragraph(self, c, p: TextPara, x: float, top: float, w: float) -> None:
-        """One measured paragraph: its marker, then each of its lines at its baseline, aligned in the box."""
+    def paragraph(self, c, p: TextPara, x: float, top: float, w: float, element: Element | None = None,
+                  label: Element | None = None) -> None:
+        """One measured paragraph: its marker, then each of its lines at its baseline, aligned in the box;
+        in a tagged PDF the marker is ``label``'s content and the lines ``element``'s."""
         faces = self.faces
         size, lead = p.size, p.line_height
         marker = p.bullet or (f"{p.number}." if p.number is not None else None)
@@ -139,11 +181,32 @@ class SlideDrawer:
         lines = self._styled_lines(p)
         target = self.targets.for_entry(p) if self._agenda else None
         extent = [None, None]
+        if marker and lines:
+            with marked(c, label):
+                self._show(c, left, self.H - (top + lead - BASELINE_DROP * size),
+                           faces.pieces(marker, faces.name(p.family, p.bold, p.italic)), size, color)
+        with marked(c, element, self._link_texts(p, target)):
+            self._lines(c, p, lines, top, text_x, width, color, target, extent)
+            if target is not None and extent[0] is not None:  # an agenda entry leads to its section's slide
+                self._link(c, None, target, left, top, extent[1], top + len(lines) * lead)
+
+    def _link_texts(self, p: TextPara, target: int | None) -> dict[str, str]:
+        """What each link of a paragraph says, by the destination or address its annotation is given."""
+        out = {}
+        for run in p.runs:
+            if run.href:
+                slide = self.targets.for_href(run.href)
+                key = self.destination(slide) if slide is not None else run.href.lstrip("#")
+                out[key] = (out.get(key, "") + run.text).strip()
+        if target is not None:
+            out[self.destination(target)] = plain(p.runs)
+        return out
+
+    def _lines(self, c, p: TextPara, lines, top: float, text_x: float, width: float, color, target, extent) -> None:
+        faces, size, lead = self.faces, p.size, p.line_height
         for i, segments in enumerate(lines):
             baseline = top + i * lead + lead - BASELINE_DROP * size
             y = self.H - baseline
-            if i == 0 and marker:
-                self._show(c, left, y, faces.pieces(marker, faces.name(p.family, p.bold, p.italic)), size, color)
             pieces = []
             for text, (bold, italic, strike, href) in segments:
                 for font, part in faces.pieces(text, faces.name(p.family, bold, italic)):
@@ -180,8 +243,6 @@ class SlideDrawer:
             if target is not None and pieces:
                 extent[0] = start if extent[0] is None else min(extent[0], start)
                 extent[1] = cx if extent[1] is None else max(extent[1], cx)
-        if target is not None and extent[0] is not None:
-            self._link(c, None, target, left, top, extent[1], top + len(lines) * lead)
 
     def _show(self, c, x: float, y: float, pieces, size: float, color) -> None:
         text = c.beginText(x, y)
@@ -245,7 +306,8 @@ class SlideDrawer:
         return out
 
     def picture(self, c, box: PictureBox) -> None:
-        c.drawImage(box.path, box.x, self.H - box.y - box.h, box.w, box.h, mask="auto")
+        with marked(c, self._struct("Figure", alt=box.alt)):
+            c.drawImage(box.path, box.x, self.H - box.y - box.h, box.w, box.h, mask="auto")
 
     def table(self, c, box: TableBox) -> None:
         """Cell fills (header, zebra rows), each cell's paragraph inside its padding, and the two rules."""
@@ -254,32 +316,42 @@ class SlideDrawer:
         header_rule = getattr(box, "header_rule", TABLE_HEADER_RULE)
         end_rule = getattr(box, "end_rule", TABLE_END_RULE)
         y = box.y
+        table = self._struct("Table")
         for r, (cells, h) in enumerate(zip(rows, box.row_heights)):
             fill = box.header_fill if r == 0 else (box.zebra if r % 2 == 0 else None)
             self._fill(c, box.x, y, sum(box.col_widths), h, fill)
+            row = self._struct("TR", table) if table is not None else None
             x = box.x
             for col, w in enumerate(box.col_widths):
                 if col < len(cells):
                     pad = box.padding
-                    self.paragraphs(c, (cells[col],), x + pad, y + pad, w - 2 * pad, h - 2 * pad)
+                    cell = (self._struct("TH", row, attrs={"O": "Table", "Scope": "Column"}) if r == 0
+                            else self._struct("TD", row)) if row is not None else None
+                    self.paragraphs(c, (cells[col],), x + pad, y + pad, w - 2 * pad, h - 2 * pad,
+                                    tags=[(cell, None)] if cell is not None else None)
                 x += w
             y += h
             for weight in ((header_rule,) if r == 0 else ()) + ((end_rule,) if r == last else ()):
-                c.setStrokeColor(self.color(box.rule))
-                c.setLineWidth(weight)
-                c.line(box.x, self.H - y, box.x + sum(box.col_widths), self.H - y)
+                with artifact(c, LAYOUT):
+                    c.setStrokeColor(self.color(box.rule))
+                    c.setLineWidth(weight)
+                    c.line(box.x, self.H - y, box.x + sum(box.col_widths), self.H - y)
 
     def chart(self, c, box: ChartBox) -> None:
         drawing = chart_drawing(box, self.faces, self.background)
-        renderPDF.draw(drawing, c, box.x, self.H - box.y - box.h)
+        with marked(c, self._struct("Figure", alt=box.alt)):
+            renderPDF.draw(drawing, c, box.x, self.H - box.y - box.h)
 
 
     def watermark(self, c, box: Watermark) -> None:
         """The slide's DRAFT mark as the deck has it: translucent letters with a stronger outline, turned by
         the box's angle about its middle, over everything else on the slide."""
+        with artifact(c, PAGINATION, "Watermark"):
+            self._mark(c, box, self.faces.name(box.family, box.bold, False))
+
+    def _mark(self, c, box: Watermark, font: str) -> None:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        font = self.faces.name(box.family, box.bold, False)
         c.saveState()
         color = HexColor(box.color)
         c.setFillColor(color)

@@ -34,6 +34,7 @@ from ...model import Paragraph as MParagraph
 from ...theme import FALLBACK_ROLE
 from ..common import column_alignments, share_widths
 from .contents import SOURCES_KEY, HeadingRoom, Mark, MarkedHeading
+from .tagged_flowables import ARTIFACT, label_item, tag_list, tag_table
 
 LIST_CHUNK = 40  # list items per ListFlowable (see render_bulletlist)
 _TINY = 1e-6  # keeps a division by a measured width finite
@@ -51,43 +52,51 @@ class Blocks(Visitor):
         if not sources:
             return []
         title = self.b.labels["sources"]
-        out: list = self.heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
-        items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
-        out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
+        with self.inside(self.struct("Sect")):
+            out: list = self.tagged_heading(self.text_markup(title, "h1"), "h1", Mark(SOURCES_KEY, title, 0))
+            items = [MParagraph(runs=(Run(s.title, href=s.url),)) for s in sources]
+            out.extend(self.render_bulletlist(BulletList(items=tuple(ListItem(blocks=(p,)) for p in items)), None))
         return out
 
     def title_block(self) -> list:
         b, t = self.b, self.t
         items = []
         if t.logo:
-            items.append(self.logo())
+            items.append(self.tag(self.logo(), ARTIFACT))  # the issuer is named in words beside it
         if b.issuer:
-            items.append(self.text_para(b.issuer, "issuer"))
-        items.append(self.text_para(b.title, "title"))
+            items.append(self.tag(self.text_para(b.issuer, "issuer"), "P"))
+        items.append(self.tag(self.text_para(b.title, "title"), "H1"))
         if b.subtitle:
-            items.append(self.text_para(b.subtitle, "subtitle"))
+            items.append(self.tag(self.text_para(b.subtitle, "subtitle"), "P"))
         if b.date:
-            items.append(self.text_para(b.date_text, "date"))
+            items.append(self.tag(self.text_para(b.date_text, "date"), "P"))
         lay = t.page.layout
         if t.page.cover == "block":
             pad = t.key_points_box.padding * lay.cover_block_padding
             inner = self.frame_w - 2 * pad
             content_h = sum(p.wrap(inner, self.page_h)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in items)
             top = max(pad, t.page.cover_band - content_h - pad / 2)
-            table = RLTable([[items]], colWidths=[self.frame_w])
+            table = tag_table(RLTable([[items]], colWidths=[self.frame_w]), tree_on=self.tree is not None)
             table.setStyle(self.table_style([
                 ("BACKGROUND", (0, 0), (-1, -1), self.color("primary")),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
             ]))
             return [table, Spacer(1, t.text["date"].space_after * lay.cover_gap)]
-        rule = Rule(self.frame_w, t.page.rule_width * lay.title_rule_weight, self.color("primary"))
+        rule = self.tag(Rule(self.frame_w, t.page.rule_width * lay.title_rule_weight, self.color("primary")), ARTIFACT)
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
 
     def heading(self, markup: str, style: str, mark: Mark) -> list:
         """A heading kept with what follows it, marking its place for the outline, links and contents."""
         return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
                                              pages=self.section_pages)]
+
+    def tagged_heading(self, markup: str, style: str, mark: Mark, role: str = "H2") -> list:
+        """:meth:`heading`, the heading tagged at ``role``, its level in the structure tree (the title is the
+        H1, a section's title an H2)."""
+        out = self.heading(markup, style, mark)
+        self.tag(out[-1], role)
+        return out
 
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
@@ -100,46 +109,58 @@ class Blocks(Visitor):
 
     # -- sections and blocks ----------------------------------------------------------------------
     def render_section(self, section: Section) -> list:
-        out: list = self.heading(self.text_markup(section.title, "h1"), "h1", Mark(section.id, section.title, 0))
-        if section.key_points:
-            out.append(self.key_points_box(section))
-        if section.facts:
-            out.append(self.facts_row(section))
-        for block in section.blocks:
-            out.extend(self.render_block(block, section))
-        if section.chart:
-            out.append(self.render_chart(section.chart))
+        with self.inside(self.struct("Sect")):
+            self._h3_seen = False
+            out: list = self.tagged_heading(self.text_markup(section.title, "h1"), "h1",
+                                            Mark(section.id, section.title, 0))
+            if section.key_points:
+                out.append(self.key_points_box(section))
+            if section.facts:
+                out.append(self.facts_row(section))
+            for block in section.blocks:
+                out.extend(self.render_block(block, section))
+            if section.chart:
+                out.append(self.render_chart(section.chart))
         return out
 
     def render_block(self, block: Block, section: Section) -> list:
         return self.visit(block, section)
 
     def render_paragraph(self, block: MParagraph, section: Section) -> list:
-        return [self.para(block.runs, "body")]
+        return [self.tag(self.para(block.runs, "body"), "P")]
 
     def render_heading(self, block: Heading, section: Section) -> list:
         style = {1: "h2", 2: "h2"}.get(block.level, "h3")
         text = "".join(r.text for r in block.runs)
         self._subheadings += 1
         mark = Mark(f"{section.id}.{self._subheadings}", text, 1)  # '.' is never in a section id
-        return self.heading(self.markup(block.runs, style), style, mark)
+        # an H4 only below an H3 of its section: heading levels are never skipped
+        role = "H4" if style == "h3" and getattr(self, "_h3_seen", False) else "H3"
+        self._h3_seen = self._h3_seen or role == "H3"
+        return self.tagged_heading(self.markup(block.runs, style), style, mark, role)
 
     def render_bulletlist(self, block: BulletList, section: Section, depth: int = 0) -> list:
         ts = self.t.text["bullet"]
         items = []
         self._contained += 1
-        for item in block.items:
-            flow = []
-            for sub in item.blocks:
-                if isinstance(sub, BulletList):
-                    flow.extend(self.render_bulletlist(sub, section, depth + 1))
-                elif isinstance(sub, MParagraph):
-                    flow.append(self.para(sub.runs, "bullet"))
-                else:
-                    flow.extend(self.render_block(sub, section))
-            if not flow:  # an empty item still holds its number or bullet
-                flow.append(Paragraph("", self.pstyle("bullet")))
-            items.append(flow)
+        listing = self.struct("L", attrs={"O": "List", "ListNumbering": "Decimal" if block.ordered else "Disc"})
+        with self.inside(listing):
+            for item in block.items:
+                flow = []
+                with self.inside(self.struct("LI")):
+                    label = self.struct("Lbl")
+                    with self.inside(self.struct("LBody")):
+                        for sub in item.blocks:
+                            if isinstance(sub, BulletList):
+                                flow.extend(self.render_bulletlist(sub, section, depth + 1))
+                            elif isinstance(sub, MParagraph):
+                                flow.append(self.tag(self.para(sub.runs, "bullet"), "P"))
+                            else:
+                                flow.extend(self.render_block(sub, section))
+                        if not flow:  # an empty item still holds its number or bullet
+                            flow.append(self.tag(Paragraph("", self.pstyle("bullet")), "P"))
+                label_item(flow[0], label)
+                items.append(flow)
         self._contained -= 1
         kwargs = dict(bulletFontName=self.font(ts, bold=False, italic=False), bulletFontSize=ts.size,
                       bulletColor=self.color("primary"),
@@ -157,6 +178,8 @@ class Blocks(Visitor):
             else:
                 out.append(ListFlowable(chunk, bulletType="bullet", start="\u2022" if depth % 2 == 0 else "\u2013",
                                         **kwargs, **extra))
+            if listing is not None:
+                tag_list(out[-1])
         return out
 
     def render_quote(self, block: Quote, section: Section) -> list:
@@ -167,12 +190,13 @@ class Blocks(Visitor):
         if contained:
             self._quote_indent += indent
         out: list = []
-        for sub in block.blocks:
-            if isinstance(sub, MParagraph):
-                extra = {"leftIndent": self._quote_indent} if contained else {}
-                out.append(self.para(sub.runs, "quote", **extra))
-            else:
-                out.extend(self.render_block(sub, section))
+        with self.inside(self.struct("BlockQuote")):
+            for sub in block.blocks:
+                if isinstance(sub, MParagraph):
+                    extra = {"leftIndent": self._quote_indent} if contained else {}
+                    out.append(self.tag(self.para(sub.runs, "quote", **extra), "P"))
+                else:
+                    out.extend(self.render_block(sub, section))
         if contained:
             self._quote_indent -= indent
             return out
@@ -180,7 +204,7 @@ class Blocks(Visitor):
 
     def render_codeblock(self, block: CodeBlock, section: Section) -> list:
         text = escape(block.text).replace(" ", "\u00a0").replace("\n", "<br/>")
-        return [Paragraph(text, self.pstyle("code"))]
+        return [self.tag(Paragraph(text, self.pstyle("code")), "Code")]
 
     def render_table(self, block: Table, section: Section) -> list:
         t = self.t
@@ -207,6 +231,7 @@ class Blocks(Visitor):
             style.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, self.color(t.page.table_zebra)]))
         table = RLTable([header] + rows, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(self.table_style(style))
+        tag_table(table, self.struct("Table"), header_rows=1, tree_on=self.tree is not None)
         return [table, Spacer(1, t.text["body"].space_after)]
 
     def column_widths(self, block: Table, ncols: int) -> list[float]:
@@ -229,10 +254,10 @@ class Blocks(Visitor):
         scale = min(self.frame_w / w, self.t.page.image_max_height / h, self.frame_w / w if upscale else 1.0)
         img = RLImage(str(block.path), width=w * scale, height=h * scale)
         img.hAlign = "CENTER"
-        out: list = [img]
+        out: list = [self.tag(img, "Figure", alt=block.alt or block.title or "")]
         caption = block.title or ""
         if caption:
-            out.append(self.text_para(caption, "caption", alignment=TA_CENTER))
+            out.append(self.tag(self.text_para(caption, "caption", alignment=TA_CENTER), "P"))
         return [KeepTogether(out)]
 
     # -- key points, facts, charts -----------------------------------------------------------------
@@ -247,9 +272,15 @@ class Blocks(Visitor):
         style = self.pstyle("key_point", leftIndent=indent, bulletIndent=0, bulletFontName=bullet_font,
                             bulletFontSize=ts.size * lay.key_point_marker, bulletColor=self.color("primary"),
                             bulletOffsetY=ts.size * lay.key_point_marker_rise)
-        rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
-        rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
-        table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
+        with self.inside(self.struct("Div")):  # the panel: its title, then its points as a list
+            rows = [[self.tag(self.text_para(self.b.labels["key_points"], "key_points_title"), "P")]]
+            with self.inside(self.struct("L", attrs={"O": "List", "ListNumbering": "Square"})):
+                for kp in section.key_points:
+                    with self.inside(self.struct("LI")):
+                        label = self.struct("Lbl")
+                        para = Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")
+                        rows.append([self.tag(para, "LBody", label=label)])
+        table = tag_table(RLTable(rows, colWidths=[self.frame_w], splitByRow=1), tree_on=self.tree is not None)
         pad = box.padding
         title_pad = pad * lay.panel_title_padding
         commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
@@ -293,7 +324,9 @@ class Blocks(Visitor):
             for i, (fact, value, h) in enumerate(zip(row_facts, values, heights)):
                 if i:
                     row.append("")
-                row.append([value, Spacer(1, label_gap + max(heights) - h), self.text_para(fact.label, "fact_label")])
+                with self.inside(self.struct("Div")):  # a fact: its figure, then what the figure counts
+                    row.append([self.tag(value, "P"), Spacer(1, label_gap + max(heights) - h),
+                                self.tag(self.text_para(fact.label, "fact_label"), "P")])
             while len(row) < per_row * 2 - 1:
                 row.append("")
             rows.append(row)
@@ -302,7 +335,7 @@ class Blocks(Visitor):
             if i:
                 widths.append(gap)
             widths.append(cell_w)
-        table = RLTable(rows, colWidths=widths)
+        table = tag_table(RLTable(rows, colWidths=widths), tree_on=self.tree is not None)
         style += [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), box.padding), ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
                   ("TOPPADDING", (0, 0), (-1, -1), box.padding), ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding)]

@@ -10,7 +10,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ...model import Chart
-from ..common import format_number, number_format, wrap_words
+from ..common import chart_in_words, format_number, number_format, wrap_words
 
 
 class Charts:
@@ -133,9 +133,10 @@ class Charts:
             if len(chart.series) > 1:
                 self._legend(d, [(palette[i % len(palette)], s.name) for i, s in enumerate(chart.series)], width,
                              lab_font, label)
-        parts = [self.text_para(chart.title, "chart_title", keepWithNext=1), DrawingFlowable(d)]
+        parts = [self.tag(self.text_para(chart.title, "chart_title", keepWithNext=1), "P"),
+                 self.tag(DrawingFlowable(d), "Figure", alt=chart_in_words(chart))]
         if chart.source:
-            parts.append(self.text_para(f"{self.b.labels['source']}: {chart.source}", "caption"))
+            parts.append(self.tag(self.text_para(f"{self.b.labels['source']}: {chart.source}", "caption"), "P"))
         else:
             parts.append(Spacer(1, t.text["caption"].space_after))
         return KeepTogether(parts)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+from .tagging import LAYOUT, artifact, marked
+
 if TYPE_CHECKING:
     from .document import PdfBuilder
 
@@ -82,6 +84,7 @@ class Contents(Flowable):
     def __init__(self, builder: "PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None,
                  heights: tuple[float, list[float]] | None = None):
         super().__init__()
+        self.element = None  # the TOC element of a tagged PDF, whose entries are made as they are drawn
         # (text width, heights) of the last wrap: a long contents is split page after page, and each
         # part would otherwise wrap every remaining entry again
         self._wrapped = heights
@@ -107,8 +110,11 @@ class Contents(Flowable):
             return [] if k == 0 else [self]
         paras = [p for _, p in self.entries]
         w, hs = self._wrapped
-        return [Contents(self.builder, self.titles[:k], paras[:k], (w, hs[:k])),
-                Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]))]
+        parts = [Contents(self.builder, self.titles[:k], paras[:k], (w, hs[:k])),
+                 Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]))]
+        for part in parts:
+            part.element = self.element
+        return parts
 
     def wrap(self, aw, ah):
         self.width = aw
@@ -133,16 +139,20 @@ class Contents(Flowable):
     def _draw_entries(self, c, x, top):
         b = self.builder
         dots = b.color("muted")
-        for (key, para), h in zip(self.entries, self.heights):
+        for (key, para), h, (_, title) in zip(self.entries, self.heights, self.titles):
             y = top - h
-            para.drawOn(c, x, y)
-            label = self.page_label(key)
-            base = (y + h - self.style.leading + (self.style.leading - self.size) / 2
-                    + self.size * self.layout.baseline_rise)
+            # an entry is a link to its section: its title and page number, and the link annotation
+            link = self.element.add("TOCI").add("Link", contents=title) if self.element is not None else None
             c.saveState()
-            c.setFont(self.number_font, self.size)
-            c.setFillColor(b.color(b.t.text["toc_entry"].color))
-            c.drawRightString(x + self.width, base, label)
+            with marked(c, link):
+                para.drawOn(c, x, y)
+                label = self.page_label(key)
+                base = (y + h - self.style.leading + (self.style.leading - self.size) / 2
+                        + self.size * self.layout.baseline_rise)
+                c.setFont(self.number_font, self.size)
+                c.setFillColor(b.color(b.t.text["toc_entry"].color))
+                c.drawRightString(x + self.width, base, label)
+                c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}")
             last = para.blPara.lines[-1]
             spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
             start = x + self.text_w - spare + self.size * 0.5
@@ -156,7 +166,7 @@ class Contents(Flowable):
                 tx.setCharSpace(step - pdfmetrics.stringWidth(".", self.number_font, self.size))
                 tx.setTextOrigin(end - n * step, base)
                 tx.textOut("." * n)
-                c.drawText(tx)
+                with artifact(c, LAYOUT):
+                    c.drawText(tx)
             c.restoreState()
-            c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}")
             top = y

@@ -20,25 +20,31 @@ from .charts import Charts
 from .contents import SOURCES_KEY, Contents
 from .page import BriefingTemplate, CropMarks, DeferredCanvas, PageFurniture
 from .styles import PdfStyles, needed_faces, register_fonts
+from .tagged_flowables import StructureBuilding
+from .tagging import StructureTree
 
 
 @dataclass(frozen=True)
 class PdfOptions:
-    """How to print: page size override, bleed with crop marks, CMYK colours, a DRAFT watermark."""
+    """How to print: page size override, bleed with crop marks, CMYK colours, a DRAFT watermark; ``tagged``
+    writes the structure tree and marked content of a tagged PDF (PDF/UA-1)."""
 
     page_size: str | None = None
     bleed: bool = False
     cmyk: bool = False
     draft: bool = False
+    tagged: bool = True
 
 
 def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions, *, metrics: MetricsLookup) -> bytes:
     """The briefing as PDF bytes; ``metrics`` gives each font file's measurements (read by the loader)."""
     return PdfBuilder(briefing, theme, options, metrics).build()
 
-class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
+class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture, StructureBuilding):
     def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions, metrics: MetricsLookup):
         self.metrics = metrics
+        # the structure tree of the tagged PDF, filled in as the story is built (None: an untagged PDF)
+        self.use_tree(StructureTree(briefing.lang, briefing.title) if options.tagged else None)
         self.b = briefing
         self.t = theme
         self.o = options
@@ -78,7 +84,7 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
             title=b.title, author=b.issuer or "", subject=self.subject(), creator="briefgen",
             keywords=[s.title for s in b.sections], invariant=1, pageCompression=1,
             initialFontName=self.fonts["body"][(False, False)], initialFontSize=t.text["body"].size,
-            lang="en", enforceColorSpace=self.as_cmyk if self.o.cmyk else None,
+            lang=b.lang, enforceColorSpace=self.as_cmyk if self.o.cmyk else None,
             **({"cropMarks": CropMarks(**canvas_kwargs["cropMarks"])} if canvas_kwargs else {}))
         if canvas_kwargs:
             doc.trimBox = canvas_kwargs["trimBox"]
@@ -98,6 +104,8 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
             canv = DeferredCanvas(*args, **kwargs)
             if stamp:
                 canv.setDateFormatter(lambda *parts: stamp)
+            if self.tree is not None:
+                canv.start_tagging(self.tree, self.subject(), b.issuer or "", stamp)
             return canv
 
         # one pass: the page count and the contents' page numbers are drawn when the held pages are saved
@@ -116,8 +124,9 @@ class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture):
             entries = [(s.id, s.title) for s in b.sections]
             if b.all_sources:
                 entries.append((SOURCES_KEY, b.labels["sources"]))
+            story.append(self.tag(self.text_para(b.labels["contents"], "toc_title"), "P"))
             toc = Contents(self, entries)
-            story.append(self.text_para(b.labels["contents"], "toc_title"))
+            toc.element = self.struct("TOC")  # its entries are tagged as they are drawn
             story.append(toc)
             story.append(Spacer(1, t.text["h1"].space_before / 2))
         for section in b.sections:

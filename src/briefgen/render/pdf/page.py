@@ -17,13 +17,15 @@ from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..common import needs_total, running_text
 from .contents import HeadingRoom
+from .tagging import LAYOUT, PAGINATION, TaggingCanvas, artifact
 
 _FILL_AND_STROKE = 2  # a PDF text rendering mode
 
 
 # -- canvas with "Page X of Y" -------------------------------------------------------------------
-class DeferredCanvas(Canvas):
-    """A canvas that holds pages back until the end, so footers can name the page count."""
+class DeferredCanvas(TaggingCanvas):
+    """A canvas that holds pages back until the end, so footers can name the page count (and tags what it
+    draws once given a structure tree, see :mod:`.tagging`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +58,7 @@ class DeferredCanvas(Canvas):
             for draw in self.deferred:
                 draw(self, total)
             Canvas.showPage(self)
-        Canvas.save(self)
+        super().save()
 
 
 class BriefingTemplate(BaseDocTemplate):
@@ -120,27 +122,29 @@ class PageFurniture:
             def draw(c, total, template=template, pos=pos):
                 text = running_text(template, briefing, section=section, page=c.getPageNumber(), pages=total)
                 text = fit_text(text, available, lambda s: pdfmetrics.stringWidth(s, font, ts.size))
-                c.saveState()
-                c.setFont(font, ts.size)
-                c.setFillColor(self.color(ts.color))
-                if pos == "left":
-                    c.drawString(x0, y, text)
-                elif pos == "center":
-                    c.drawCentredString((x0 + x1) / 2, y, text)
-                else:
-                    c.drawRightString(x1, y, text)
-                c.restoreState()
+                with artifact(c, PAGINATION, "Header" if style == "header" else "Footer"):
+                    c.saveState()
+                    c.setFont(font, ts.size)
+                    c.setFillColor(self.color(ts.color))
+                    if pos == "left":
+                        c.drawString(x0, y, text)
+                    elif pos == "center":
+                        c.drawCentredString((x0 + x1) / 2, y, text)
+                    else:
+                        c.drawRightString(x1, y, text)
+                    c.restoreState()
 
             if needs_total(template):
                 canv.deferred.append(draw)
             else:
                 draw(canv, 0)
         if rule_y is not None and t.page.rule_width:
-            canv.saveState()
-            canv.setStrokeColor(self.color("rule"))
-            canv.setLineWidth(t.page.rule_width * t.page.layout.running_rule_weight)
-            canv.line(x0, rule_y, x1, rule_y)
-            canv.restoreState()
+            with artifact(canv, LAYOUT):
+                canv.saveState()
+                canv.setStrokeColor(self.color("rule"))
+                canv.setLineWidth(t.page.rule_width * t.page.layout.running_rule_weight)
+                canv.line(x0, rule_y, x1, rule_y)
+                canv.restoreState()
 
     def _header(self, canv, doc):
         spec = self.t.page.header
@@ -170,23 +174,25 @@ class PageFurniture:
         fill = t.page.marking_fill
         bleed = self.bleed_w
         for y0 in (self.page_h - band_h, 0.0):
-            canv.saveState()
-            if fill:
-                canv.setFillColor(self.color(fill))
-                top_extra = bleed if y0 > 0 else 0
-                bottom_extra = bleed if y0 == 0 else 0
-                canv.rect(-bleed, y0 - bottom_extra, self.page_w + 2 * bleed, band_h + top_extra + bottom_extra,
-                          stroke=0, fill=1)
-            canv.setFillColor(self.color(ts.color))
-            canv.setFont(font, ts.size)
-            tx = canv.beginText()
-            tx.setFont(font, ts.size)
-            tx.setCharSpace(ts.tracking)
-            w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
-            tx.setTextOrigin((self.page_w - w) / 2, y0 + (band_h - ts.size) / 2 + ts.size * t.page.layout.baseline_rise)
-            tx.textOut(label)
-            canv.drawText(tx)
-            canv.restoreState()
+            with artifact(canv, PAGINATION):
+                canv.saveState()
+                if fill:
+                    canv.setFillColor(self.color(fill))
+                    top_extra = bleed if y0 > 0 else 0
+                    bottom_extra = bleed if y0 == 0 else 0
+                    canv.rect(-bleed, y0 - bottom_extra, self.page_w + 2 * bleed, band_h + top_extra + bottom_extra,
+                              stroke=0, fill=1)
+                canv.setFillColor(self.color(ts.color))
+                canv.setFont(font, ts.size)
+                tx = canv.beginText()
+                tx.setFont(font, ts.size)
+                tx.setCharSpace(ts.tracking)
+                w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
+                tx.setTextOrigin((self.page_w - w) / 2,
+                                 y0 + (band_h - ts.size) / 2 + ts.size * t.page.layout.baseline_rise)
+                tx.textOut(label)
+                canv.drawText(tx)
+                canv.restoreState()
 
     def _watermark(self, canv):
         """DRAFT across the page, drawn over everything else on it (so it is queued after what the page
@@ -203,24 +209,25 @@ class PageFurniture:
         label = label.upper() if ts.upper else label
         font = self.font(ts)
         color = self.color(ts.color)
-        c.saveState()
-        c.setFillColor(color)
-        c.setStrokeColor(color)
-        c.setFillAlpha(lay.watermark_fill_alpha)
-        c.setStrokeAlpha(lay.watermark_line_alpha)
-        c.setLineWidth(ts.size * lay.watermark_line_weight)
-        c.translate(self.page_w / 2, self.page_h / 2)
-        c.rotate(lay.watermark_angle)
-        tx = c.beginText()
-        tx.setTextRenderMode(_FILL_AND_STROKE)
-        tx.setFont(font, ts.size)
-        tx.setTextOrigin(-pdfmetrics.stringWidth(label, font, ts.size) / 2, -ts.size * lay.watermark_drop)
-        tx.textOut(label)
-        # text extractors split diagonal letters into pieces; the word as ActualText reads back whole
-        c.addLiteral(f"/Span <</ActualText <FEFF{label.encode('utf-16-be').hex().upper()}>>> BDC")
-        c.drawText(tx)
-        c.addLiteral("EMC")
-        c.restoreState()
+        with artifact(c, PAGINATION, "Watermark"):
+            c.saveState()
+            c.setFillColor(color)
+            c.setStrokeColor(color)
+            c.setFillAlpha(lay.watermark_fill_alpha)
+            c.setStrokeAlpha(lay.watermark_line_alpha)
+            c.setLineWidth(ts.size * lay.watermark_line_weight)
+            c.translate(self.page_w / 2, self.page_h / 2)
+            c.rotate(lay.watermark_angle)
+            tx = c.beginText()
+            tx.setTextRenderMode(_FILL_AND_STROKE)
+            tx.setFont(font, ts.size)
+            tx.setTextOrigin(-pdfmetrics.stringWidth(label, font, ts.size) / 2, -ts.size * lay.watermark_drop)
+            tx.textOut(label)
+            # text extractors split diagonal letters into pieces; the word as ActualText reads back whole
+            c.addLiteral(f"/Span <</ActualText <FEFF{label.encode('utf-16-be').hex().upper()}>>> BDC")
+            c.drawText(tx)
+            c.addLiteral("EMC")
+            c.restoreState()
 
 
 def fit_text(text: str, width: float, measure) -> str:

@@ -18,6 +18,7 @@ from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import _Relationship
 from pptx.opc.serialized import PackageWriter
+from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -50,14 +51,14 @@ def freeze(slide) -> None:
         part._blob = blob
 
 
-def notes_adder(prs):
+def notes_adder(prs, lang: str):
     """A function that gives a slide its speaker notes, as python-pptx would, in a fraction of the time.
 
     python-pptx builds each notes page by searching the notes master for its
     placeholders and cloning them one by one, a quarter of the deck's time. The
     first notes page is built that way; later ones start as a copy of its empty
     page, related to the notes master and the slide exactly as python-pptx
-    relates them, so the package is the same byte for byte.
+    relates them, so the package is the same byte for byte. Every run of the notes is in ``lang``.
     """
     package = prs.part.package
     blank = None
@@ -74,7 +75,10 @@ def notes_adder(prs):
             part.relate_to(slide.part, RT.SLIDE)
             slide.part.relate_to(part, RT.NOTES_SLIDE)
             notes = part.notes_slide
-        notes.notes_text_frame.text = text
+        frame = notes.notes_text_frame
+        frame.text = text
+        for run in frame._txBody.iter(qn("a:r")):  # the notes are read in the deck's language too
+            run.get_or_add_rPr().set("lang", lang)
 
     return add
 
@@ -111,8 +115,8 @@ def slide_adder(prs):
     python-pptx looks for an existing relationship to the new slide part among all
     of the presentation's relationships (rebuilding an index each time), and finds
     the next slide id by reading every id in the list. A new slide part has no
-    relationship yet and ids only grow here, so both are counted instead. The blank
-    layout has no placeholders to clone.
+    relationship yet and ids only grow here, so both are counted instead. The layout's
+    placeholders are not cloned: the writer writes the title placeholder itself.
     """
     part = prs.part
     rels = part.rels

@@ -29,6 +29,7 @@ from pptx.util import Emu
 
 from ...units import emu
 from ..plan import (
+    TITLE,
     ChartBox,
     PictureBox,
     Rect,
@@ -51,7 +52,13 @@ from .package import (
 _CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
                 "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
 _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
-_BLANK_LAYOUT = 6
+# every slide is made on a layout with a title placeholder, and its title is that placeholder, so that
+# PowerPoint, its accessibility checker and screen readers find it (the placeholders are not cloned: the
+# planner has placed and sized every box, and the writer writes each one's position and text properties)
+_TITLE_SLIDE_LAYOUT = 0  # python-pptx's default template: "Title Slide" (a centred title)
+_TITLE_ONLY_LAYOUT = 5  # "Title Only"
+_DECORATIVE = ('<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}"><adec:decorative '
+               'xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>')
 _CENTI = 100  # DrawingML sizes and spacings are in hundredths of a point
 _FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # the id PowerPoint gives its slide-number field
 _WHOLE_TICKS = 10  # a value axis reaching this far shows whole numbers on its ticks
@@ -67,9 +74,9 @@ def render_pptx(plan: SlidePlan) -> bytes:
     prs.slide_height = Emu(emu(plan.height))
     _write_theme(prs, plan)
     _write_properties(prs, plan)
-    layout = prs.slide_layouts[_BLANK_LAYOUT]
+    layouts = {True: prs.slide_layouts[_TITLE_SLIDE_LAYOUT], False: prs.slide_layouts[_TITLE_ONLY_LAYOUT]}
     add_slide = slide_adder(prs)
-    add_notes = notes_adder(prs)
+    add_notes = notes_adder(prs, plan.lang)
     scheme = _scheme(plan)
     first_of: dict[str, int] = {}  # section id -> index of its first slide, for '#id' links
     for index, planned in enumerate(plan.slides):
@@ -80,9 +87,12 @@ def render_pptx(plan: SlidePlan) -> bytes:
 
     def add_up_to(index: int) -> None:
         while len(parts) <= index:
-            new = add_slide(layout)
+            cover = plan.slides[len(parts)].kind == "title"
+            new = add_slide(layouts[cover])
             new._briefgen_scheme = scheme
             new._briefgen_section_part = section_part
+            new._briefgen_lang = plan.lang
+            new._briefgen_title = "ctrTitle" if cover else "title"
             waiting[len(parts)] = new
             parts.append(new.part)
 
@@ -161,16 +171,20 @@ def _fill(slide, color: str | None) -> str:
 
 
 def _draw_rect(slide, box: Rect) -> None:
-    xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}/><p:cNvSpPr/>'
-           f'<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}<a:prstGeom prst="rect"><a:avLst/>'
+    xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}>'
+           f'{_DECORATIVE}</p:cNvPr><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}<a:prstGeom prst="rect"><a:avLst/>'
            f'</a:prstGeom>{_fill(slide, box.fill)}<a:ln><a:noFill/></a:ln></p:spPr></p:sp>')
     slide.shapes._spTree.append(parse_xml(xml))
 
 
 def _draw_text(slide, box: TextBox) -> None:
     paragraphs = "".join(_paragraph_xml(slide, para) for para in box.paragraphs)
+    if box.role == TITLE:  # the layout's title placeholder, at the planned place with the planned text
+        kind = '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="%s"/></p:nvPr>' % slide._briefgen_title
+    else:
+        kind = '<p:cNvSpPr txBox="1"/><p:nvPr/>'
     xml = (f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="{_next_shape_id(slide)}" name={quoteattr(box.name)}/>'
-           f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}'
+           f'{kind}</p:nvSpPr><p:spPr>{_xfrm(box.x, box.y, box.w, box.h)}'
            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{_fill(slide, box.fill)}</p:spPr>'
            f'<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="{_ANCHOR_XML[box.anchor]}"'
            f' rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paragraphs}</p:txBody></p:sp>')
@@ -198,7 +212,8 @@ def _paragraph_xml(slide, para: TextPara) -> str:
     runs = []
     for run in para.runs:
         text = run.text.upper() if para.upper else run.text
-        attrs = f'lang="en-US" sz="{size}" b="{int(para.bold or run.bold)}" i="{int(para.italic or run.italic)}"'
+        attrs = (f'lang="{slide._briefgen_lang}" sz="{size}" b="{int(para.bold or run.bold)}"'
+                 f' i="{int(para.italic or run.italic)}"')
         if run.strike:
             attrs += ' strike="sngStrike"'
         link = ""
@@ -216,7 +231,7 @@ def _paragraph_xml(slide, para: TextPara) -> str:
             runs.append(f'<a:fld id="{_FIELD_ID}" type="{para.field}">{props}</a:rPr><a:t>{escape(text)}</a:t></a:fld>')
         else:
             runs.append(f'<a:r>{props}{link}</a:rPr><a:t>{escape(text)}</a:t></a:r>')
-    end = f'<a:endParaRPr lang="en-US" sz="{size}" dirty="0"/>'
+    end = f'<a:endParaRPr lang="{slide._briefgen_lang}" sz="{size}" dirty="0"/>'
     return f"<a:p>{ppr}{''.join(runs)}{end}</a:p>"
 
 
@@ -285,6 +300,7 @@ def _draw_chart(slide, box: ChartBox) -> None:
     if box.title:
         c.chart_title.text_frame.text = box.title
         run = c.chart_title.text_frame.paragraphs[0].runs[0]
+        run.font._rPr.set("lang", slide._briefgen_lang)
         run.font.size = Emu(emu(box.label_size))
         run.font.name = box.family
         run.font.color.rgb = _rgb(box.text_color)
@@ -351,6 +367,7 @@ def _draw_chart(slide, box: ChartBox) -> None:
         va.has_title = True
         va.axis_title.text_frame.text = chart.unit
         run = va.axis_title.text_frame.paragraphs[0].runs[0]
+        run.font._rPr.set("lang", slide._briefgen_lang)
         run.font.size = Emu(emu(box.label_size))
         run.font.bold = False
         run.font.name = box.family
@@ -375,7 +392,7 @@ def _draw_watermark(slide, box: Watermark) -> None:
            f'<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr>{xfrm}<a:prstGeom prst="rect"><a:avLst/>'
            f'</a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap="none" lIns="0" tIns="0" rIns="0" bIns="0"'
            f' anchor="ctr" rtlCol="0"><a:noAutofit/></a:bodyPr><a:lstStyle/><a:p><a:pPr algn="ctr"/><a:r>'
-           f'<a:rPr lang="en-US" sz="{round(box.size * 100)}" b="{int(box.bold)}" dirty="0">'
+           f'<a:rPr lang="{slide._briefgen_lang}" sz="{round(box.size * 100)}" b="{int(box.bold)}" dirty="0">'
            f'<a:ln w="{emu(box.line_width)}">{color(box.line_alpha)}</a:ln>{color(box.fill_alpha)}'
            f'<a:latin typeface={face}/><a:cs typeface={face}/></a:rPr><a:t>{escape(box.text)}</a:t></a:r></a:p>'
            f'</p:txBody></p:sp>')

@@ -9,7 +9,7 @@ from typing import Callable
 
 from ...model import Briefing, Image, Run, Section, Table
 from ...theme import MetricsLookup, Theme
-from ..plan import PictureBox, PlannedSlide, Rect, SlidePlan, TextBox
+from ..plan import FURNITURE, TITLE, PictureBox, PlannedSlide, Rect, SlidePlan, TextBox
 from .compose import Composer, Page, value_lines
 from .content import BULLET, Item, Shown, bullets, find_visuals, section_notes
 from .grid import Grid
@@ -85,7 +85,7 @@ class Planner:
             width=self.g.width, height=self.g.height, slides=self.slides, title=b.title, author=b.issuer or "",
             subject=", ".join(s.title for s in b.sections), keywords=", ".join(s.id for s in b.sections),
             date=b.date, theme_colors=self.theme_colors(), heading_family=t.fonts["heading"].family,
-            body_family=t.fonts["body"].family, notes_family=t.fonts["body"].family)
+            body_family=t.fonts["body"].family, notes_family=t.fonts["body"].family, lang=b.lang)
 
     def bullet_size(self) -> tuple[float, dict[str | None, list[Page]]]:
         """The one bullet size of the deck and every section's points slides at it (sources under None).
@@ -237,19 +237,21 @@ class Planner:
             x, w, align = inset, g.width - 2 * inset, "left"
         else:
             x, w, align = g.margin, g.w, "center"
-        paras = []
+        issuer = []
         if b.issuer:
-            paras.append(ts.para(b.issuer, "slide_issuer", w, align=align, color=on, space_after=lay.cover_issuer_gap))
+            issuer.append(ts.para(b.issuer, "slide_issuer", w, align=align, color=on, space_after=lay.cover_issuer_gap))
         # the cover title is set larger than slide titles, shrinking as far as its lines need
         title = ts.fit(b.title, "slide_title", w, g.height * lay.cover_title_share, max_lines=lay.cover_title_lines,
                        what="cover title",
                        start=ts.style("slide_title").size * lay.cover_title_scale)
-        paras.append(dataclasses.replace(title, align=align, color=on or title.color, space_after=lay.cover_title_gap))
+        title = dataclasses.replace(title, align=align, color=on or title.color, space_after=lay.cover_title_gap)
+        rest = []
         if b.subtitle:
-            paras.append(ts.para(b.subtitle, "slide_subtitle", w, align=align, color=on,
-                                 space_after=lay.cover_subtitle_gap))
+            rest.append(ts.para(b.subtitle, "slide_subtitle", w, align=align, color=on,
+                                space_after=lay.cover_subtitle_gap))
         if b.date:
-            paras.append(ts.para(b.date_text, "slide_date", w, align=align, color=on, space_after=0))
+            rest.append(ts.para(b.date_text, "slide_date", w, align=align, color=on, space_after=0))
+        paras = [*issuer, title, *rest]
         block_h = sum(p.height for p in paras)
         logo_h = logo_w = 0.0
         if t.logo and t.logo_size:
@@ -258,17 +260,28 @@ class Planner:
             logo_w = lw * logo_h / lh
         logo_room = logo_h + g.margin * lay.logo_gap if logo_h else 0.0
         top = g.mark_h + (g.height - 2 * g.mark_h - block_h - logo_room) / 2
+        logo = None
         if logo_h:
             lx = x + (w - logo_w) / 2 if align == "center" else x
-            slide.boxes.append(PictureBox(lx, top, logo_w, logo_h, str(t.logo), alt=f"{b.issuer or b.title} logo"))
+            logo = PictureBox(lx, top, logo_w, logo_h, str(t.logo), alt=f"{b.issuer or b.title} logo")
             top += logo_room
+        # the title in a box of its own (the deck's title placeholder), read first; the issuer above it and
+        # the subtitle and date below it in theirs, where the one block of the three used to stand
+        issuer_h, title_h = sum(p.height for p in issuer), title.height
+        slide.boxes.append(TextBox(x, top + issuer_h, w, title_h, (title,), name="Cover title", role=TITLE))
+        if issuer:
+            slide.boxes.append(TextBox(x, top, w, issuer_h, tuple(issuer), name="Issuer"))
+        if rest:
+            slide.boxes.append(TextBox(x, top + issuer_h + title_h, w, block_h - issuer_h - title_h, tuple(rest),
+                                       name="Cover"))
+        if logo is not None:
+            slide.boxes.append(logo)
         rule = t.color(t.slide.title_rule)
         if cover != "block" and rule:
             rule_w = g.width * lay.title_rule_length
             rx = (g.width - rule_w) / 2 if align == "center" else x
             slide.boxes.append(Rect(rx, top + block_h + lay.cover_title_gap, rule_w, lay.title_rule, rule,
                                     name="Title rule"))
-        slide.boxes.append(TextBox(x, top, w, block_h, tuple(paras), name="Cover"))
 
     def agenda(self) -> None:
         b = self.b
@@ -292,7 +305,7 @@ class Planner:
             p = dataclasses.replace(p, color=t.color("text"))
         y = (g.height - p.height) / 2
         x = g.margin * lay.divider_inset
-        slide.boxes.append(TextBox(x, y, w, p.height, (p,), name="Section title"))
+        slide.boxes.append(TextBox(x, y, w, p.height, (p,), name="Section title", role=TITLE))
         rule = t.color(t.slide.title_rule)
         if rule:
             slide.boxes.append(Rect(x, y + p.height + lay.divider_rule_drop, g.width * lay.title_rule_length,
@@ -312,7 +325,8 @@ class Planner:
         if p.height > g.title_h:  # too long even at the smallest size: cut, and said so
             p = ts.clamp(p, "slide_title", g.w, max(1, int(g.title_h // p.line_height)))
             self.note(f"cut the title '{short(slide.title)}' to fit its slide")
-        slide.boxes.insert(0, TextBox(g.x, g.title_y, g.w, g.title_h, (p,), anchor="bottom", name="Title"))
+        slide.boxes.insert(0, TextBox(g.x, g.title_y, g.w, g.title_h, (p,), anchor="bottom", name="Title",
+                                      role=TITLE))
         rule = self.t.color(self.t.slide.title_rule)
         if rule:
             y = g.title_y + g.title_h + lay.title_rule_drop
@@ -327,7 +341,8 @@ class Planner:
                 if fill:
                     slide.boxes.append(Rect(0, y, g.width, g.mark_h, fill, name="Marking band"))
                 p = ts.para(b.marking, "slide_marking", g.w, space_after=0, color=None if fill else t.color("text"))
-                slide.boxes.append(TextBox(g.margin, y, g.w, g.mark_h, (p,), anchor="middle", name="Marking"))
+                slide.boxes.append(TextBox(g.margin, y, g.w, g.mark_h, (p,), anchor="middle", name="Marking",
+                                           role=FURNITURE))
         if slide.kind == "title":
             return
         rule = t.color(t.slide.footer_rule)
@@ -338,9 +353,10 @@ class Planner:
         left = ts.clamp(ts.para(b.title, "slide_footer", left_w, space_after=0, color=color), "slide_footer", left_w)
         num = dataclasses.replace(ts.para(str(number), "slide_footer", g.w - left_w, space_after=0, align="right",
                                           color=color), field=SLIDE_NUMBER)
-        slide.boxes.append(TextBox(g.x, g.footer_y, left_w, g.footer_h, (left,), anchor="middle", name="Footer"))
+        slide.boxes.append(TextBox(g.x, g.footer_y, left_w, g.footer_h, (left,), anchor="middle", name="Footer",
+                                   role=FURNITURE))
         slide.boxes.append(TextBox(g.x + left_w, g.footer_y, g.w - left_w, g.footer_h, (num,), anchor="middle",
-                                   name="Slide number"))
+                                   name="Slide number", role=FURNITURE))
 
     def fill_is_dark(self) -> bool:
         fill = self.t.color(self.t.slide.section_fill)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ...model import Briefing, Chart, Image, Run, Table, Visitor, plain
 from ...theme import Theme
-from ..common import column_alignments, format_number, number_format, share_widths
+from ..common import chart_in_words, column_alignments, format_number, number_format, share_widths
 from ..plan import Box, ChartBox, PictureBox, TableBox, TextBox, TextPara
 from .compose import balanced
 from .content import table_notes
@@ -68,7 +68,7 @@ class VisualSlides(Visitor):
             family=t.fonts[label.font].family, label_size=max(self.ts.min_size, label.size * lay.chart_label_scale),
             label_color=t.color("muted"), text_color=t.color("text"),
             grid_color=t.color("grid") if "grid" in t.colors else t.color("rule"),
-            number_format=excel_format(fmt), alt=chart.title, title=None if top is None else chart.title,
+            number_format=excel_format(fmt), alt=chart_in_words(chart), title=None if top is None else chart.title,
             gap_width=lay.chart_gap_width, series_gap=lay.chart_series_gap, line_width=lay.chart_line_width,
             grid_width=lay.chart_grid))
         if top is not None:
