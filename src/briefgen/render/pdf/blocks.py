@@ -84,9 +84,17 @@ class Blocks(Visitor):
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
 
     def heading(self, markup: str, style: str, mark: Mark) -> list:
-        """A heading kept with what follows it, marking its place for the outline, links and contents."""
-        return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
-                                             pages=self.section_pages)]
+        """A heading kept with what follows it, marking its place for the outline, links and contents.
+
+        A heading taller than ``heading_keep_share`` of the frame is not kept with what follows: it could
+        never move whole, and reportlab retries a heading taller than the frame in front of a list, a
+        chart or the end of the story frame after frame, without end."""
+        head = MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark, pages=self.section_pages)
+        # never more than the frame, whatever a style asks: a heading kept with what follows must fit one
+        room = (self.page_h - self.m["top"] - self.m["bottom"]) * min(self.t.page.layout.heading_keep_share, 1)
+        if head.wrap(self.frame_w, room)[1] > room:
+            head = MarkedHeading(markup, self.pstyle(style), mark=mark, pages=self.section_pages)
+        return [HeadingRoom(), head]
 
     def logo(self) -> Flowable:
         """The style's logo at the style's logo height, aligned like the title block."""
@@ -245,7 +253,7 @@ class Blocks(Visitor):
                             bulletOffsetY=ts.size * lay.key_point_marker_rise)
         rows = [[self.text_para(self.b.labels["key_points"], "key_points_title")]]
         rows += [[Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")] for kp in section.key_points]
-        table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1)
+        table = RLTable(rows, colWidths=[self.frame_w], splitByRow=1, splitInRow=1)
         pad = box.padding
         title_pad = pad * lay.panel_title_padding
         commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
@@ -296,7 +304,7 @@ class Blocks(Visitor):
             if i:
                 widths.append(gap)
             widths.append(cell_w)
-        table = RLTable(rows, colWidths=widths)
+        table = RLTable(rows, colWidths=widths, splitByRow=1, splitInRow=1)
         style += [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), box.padding), ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
                   ("TOPPADDING", (0, 0), (-1, -1), box.padding), ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding)]

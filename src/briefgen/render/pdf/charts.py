@@ -10,7 +10,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ...model import Chart
-from ..common import format_number, number_format, wrap_words
+from ..common import format_number, grouped_note, keep_inside, number_format, pie_slices, wrap_words
 
 
 class Charts:
@@ -18,6 +18,11 @@ class Charts:
 
     def render_chart(self, chart: Chart) -> Flowable:
         t = self.t
+        drawn = pie_slices(chart, t.page.layout.pie_slices, self.b.labels["other"])
+        message = grouped_note(chart, drawn, "the PDF", "page.layout.pie_slices")
+        if message:
+            self.note(message)
+        chart = drawn
         label = t.text["chart_label"]
         lab_font = self.font(label)
         palette = [self.color(c) for c in t.chart_palette]
@@ -118,6 +123,25 @@ class Charts:
                 c.barLabels.fillColor = self.color(t.text["chart_title"].color)
                 c.barSpacing = lay.chart_bar_spacing
                 c.groupSpacing = lay.chart_group_spacing
+            if min(values) < 0:
+                # category names at the low end of the values, not over the negative bars, and set off from it
+                # by the room the labels of those bars take
+                negative = [v for v in values if v < 0]
+                if chart.type == "bar":
+                    room = (max(measure(format_number(v, fmt)) for v in negative) + lay.chart_bar_label_offset
+                            + lay.chart_label_gap)
+                    c.categoryAxis.joinAxisMode = "left"
+                    c.categoryAxis.labels.dx = -room
+                    c.x, c.width = c.x + room, c.width - room
+                else:
+                    room = label.leading + lay.chart_bar_label_offset
+                    c.categoryAxis.joinAxisMode = "bottom"
+                    c.categoryAxis.labels.dy = -room
+                    c.y, c.height = c.y + room, c.height - room
+            if chart.type == "bar":  # the value labels side by side: ticks no closer than the widest of them
+                c.valueAxis.minimumTickSpacing = max(measure(format_number(v, number_format([v])))
+                                                     for v in (min(0, min(values)), max(values))) + lay.chart_label_gap
+            keep_inside(c, width, height)
             d.add(c)
             if unit_text:
                 s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading

@@ -80,8 +80,9 @@ class Contents(Flowable):
     """
 
     def __init__(self, builder: "PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None,
-                 heights: tuple[float, list[float]] | None = None):
+                 heights: tuple[float, list[float]] | None = None, cut: bool = False):
         super().__init__()
+        self.cut = cut  # the last entry goes on in the next part: its page number is printed there
         # (text width, heights) of the last wrap: a long contents is split page after page, and each
         # part would otherwise wrap every remaining entry again
         self._wrapped = heights
@@ -103,12 +104,23 @@ class Contents(Flowable):
         while k < len(self.heights) and used + self.heights[k] <= ah:
             used += self.heights[k]
             k += 1
-        if k == 0 or k == len(self.entries):
-            return [] if k == 0 else [self]
         paras = [p for _, p in self.entries]
+        if k == 0:
+            # an entry taller than a whole page (a very long title) is split between its lines; any other
+            # waits for the next page
+            b = self.builder
+            if self.heights[0] <= b.page_h - b.m["top"] - b.m["bottom"]:
+                return []
+            parts = paras[0].split(self.text_w, ah)
+            if len(parts) < 2:
+                return []
+            return [Contents(self.builder, self.titles[:1], parts[:1], cut=True),
+                    Contents(self.builder, self.titles, parts[1:2] + paras[1:], cut=self.cut)]
+        if k == len(self.entries):
+            return [self]
         w, hs = self._wrapped
         return [Contents(self.builder, self.titles[:k], paras[:k], (w, hs[:k])),
-                Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]))]
+                Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]), cut=self.cut)]
 
     def wrap(self, aw, ah):
         self.width = aw
@@ -133,12 +145,15 @@ class Contents(Flowable):
     def _draw_entries(self, c, x, top):
         b = self.builder
         dots = b.color("muted")
-        for (key, para), h in zip(self.entries, self.heights):
+        for n, ((key, para), h) in enumerate(zip(self.entries, self.heights)):
             y = top - h
             para.drawOn(c, x, y)
+            if self.cut and n == len(self.entries) - 1:  # the entry's number and leader end its last part
+                c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}-{c.getPageNumber()}")
+                break
             label = self.page_label(key)
-            base = (y + h - self.style.leading + (self.style.leading - self.size) / 2
-                    + self.size * self.layout.baseline_rise)
+            # the number and its leader on the entry's last line, where its words end
+            base = y + (self.style.leading - self.size) / 2 + self.size * self.layout.baseline_rise
             c.saveState()
             c.setFont(self.number_font, self.size)
             c.setFillColor(b.color(b.t.text["toc_entry"].color))
