@@ -336,6 +336,23 @@ def test_chart_labels_at_the_value_limit_stay_inside_the_margins_and_the_slide(t
     assert text.count("-1,000,000,000,000,000") >= 2 and text.count("1,000,000,000,000,000") >= 4
 
 
+def test_a_legend_of_twelve_names_stays_inside_the_margins(tmp_path):
+    """A grouped pie has a dozen names under it: in one row, as they were set before, they ran off the page."""
+    from briefgen.load.style import load_theme
+
+    names = ["Mexico", "Canada", "China", "Japan", "Germany", "United Kingdom", "South Korea", "France", "India",
+             "Italy", "Brazil", "Netherlands", "Switzerland", "Taiwan", "Ireland", "Vietnam"]
+    chart = (f"chart: {{type: pie, title: Partners, categories: [{', '.join(names)}], "
+             f"series: [{{name: S, values: [{', '.join(str(20 - i) for i in range(len(names)))}]}}]}}\n")
+    root = write_briefing(tmp_path / "b", "title: T\nsections: [a]\n", {"a": f"---\ntitle: A\n{chart}---\nBody.\n"})
+    (pdf,) = briefgen.build(root, output_dir=tmp_path / "out", format="pdf").files
+    m = load_theme("formal").margins
+    assert chars_outside(pdf, m["left"], m["right"]) == []
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert all(name in text for name in names[:11]) and "Other" in text
+
+
 def test_the_margin_check_fails_on_a_label_past_the_edge(tmp_path):
     pdf = tmp_path / "broken.pdf"
     c = Canvas(str(pdf), pagesize=(612, 792))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -38,8 +40,11 @@ class Charts:
         measure = lambda s: self.metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
         unit_text = chart.unit or ""
         legend_h = 0.0
+        rows = 0
         if len(chart.series) > 1 or chart.type == "pie":
-            legend_h = label.leading * lay.chart_legend_height
+            rows = _legend_rows(chart.categories if chart.type == "pie" else [s.name for s in chart.series], width,
+                                measure, label.size)
+            legend_h = label.leading * (lay.chart_legend_height + rows - 1)
         if chart.type == "pie":
             pie = Pie()
             size = min(height - 2 * label.leading - legend_h, width / 2)
@@ -56,7 +61,7 @@ class Charts:
                 pie.slices[i].fillColor = palette[i % len(palette)]
             d.add(pie)
             self._legend(d, [(palette[i % len(palette)], c) for i, c in enumerate(chart.categories)], width,
-                         lab_font, label)
+                         lab_font, label, rows)
         else:
             if chart.type == "bar":
                 c = HorizontalBarChart()
@@ -156,7 +161,7 @@ class Charts:
                 d.add(s)
             if len(chart.series) > 1:
                 self._legend(d, [(palette[i % len(palette)], s.name) for i, s in enumerate(chart.series)], width,
-                             lab_font, label)
+                             lab_font, label, rows)
         parts = [self.text_para(chart.title, "chart_title", keepWithNext=1), DrawingFlowable(d)]
         if chart.source:
             parts.append(self.text_para(f"{self.b.labels['source']}: {chart.source}", "caption"))
@@ -164,18 +169,30 @@ class Charts:
             parts.append(Spacer(1, t.text["caption"].space_after))
         return KeepTogether(parts)
 
-    def _legend(self, d: Drawing, items, width, font, label) -> None:
+    def _legend(self, d: Drawing, items, width, font, label, rows: int = 1) -> None:
+        """The colour keys and names along the bottom, in ``rows`` rows (see :func:`_legend_rows`)."""
         legend = Legend()
         legend.alignment = "right"
-        legend.x, legend.y = 0, label.leading * self.t.page.layout.chart_legend_rise
-        legend.columnMaximum = 1
-        legend.deltax = width / max(len(items), 1)
+        legend.x, legend.y = 0, label.leading * (self.t.page.layout.chart_legend_rise + rows - 1)
+        legend.columnMaximum = rows
+        legend.deltax = width / max(math.ceil(len(items) / rows), 1)
         legend.dx, legend.dy = label.size, label.size
         legend.fontName, legend.fontSize = font, label.size
         legend.fillColor = self.color(label.color)
         legend.strokeColor = None
         legend.colorNamePairs = items
         d.add(legend)
+
+
+def _legend_rows(names, width: float, measure, size: float) -> int:
+    """The rows a legend of ``names`` takes: as few as let each column hold its widest name. reportlab widens
+    a legend's columns to their widest name, so a single row of a dozen names ran off the page."""
+    key = Legend()
+    room = max((measure(n) for n in names), default=0.0) + size + key.dxTextSpace + key.autoXPadding
+    for rows in range(1, len(names)):
+        if math.ceil(len(names) / rows) * room <= width:
+            return rows
+    return max(len(names), 1)
 
 
 class DrawingFlowable(Flowable):
