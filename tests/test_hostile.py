@@ -4,7 +4,8 @@ A case that should fail must exit 1 with one-line errors naming the problem and
 write nothing; a case that should pass must put its text, literally, into both
 the PDF and the deck. A case marked ``isolated`` (the memory bombs) runs in a
 process of its own whose address space is limited, so a regression fails the
-test instead of taking the machine's memory, and its peak memory must stay small.
+test instead of taking the machine's memory, and its peak memory must stay small; ``seconds`` bounds
+its time (the cases that once took minutes or never ended: they are killed at the bound and fail).
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-def _build_isolated(args: list[str], out: Path) -> tuple[int, str, int]:
-    """Exit status, output and peak resident memory (bytes) of ``briefgen ARGS`` in its own process."""
+def _build_isolated(args: list[str], out: Path, seconds: float = 120) -> tuple[int, str, int]:
+    """Exit status, output and peak resident memory (bytes) of ``briefgen ARGS`` in its own process, killed
+    after ``seconds``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-m", "briefgen", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT, preexec_fn=_limit_memory)
-    guard = threading.Timer(120, proc.kill)
+    guard = threading.Timer(seconds, proc.kill)
     guard.start()
     try:
         output = proc.stdout.read()
@@ -77,7 +79,8 @@ def test_the_corpus_is_there():
 def test_hostile_case(case, tmp_path):
     """One case: ``expect.yaml`` holds ``exit``, then ``message`` (one text or a list: each must be on an
     error line) or ``contains`` (text both outputs hold); optionally ``note`` (a note line the build
-    prints), ``style`` (a style file of the case's) and ``args`` (more command-line arguments)."""
+    prints), ``style`` (a style file of the case's), ``args`` (more command-line arguments), ``isolated``
+    (a process of its own, limited in memory) and ``seconds`` (its time limit)."""
     folder = CORPUS / case
     expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
     out = tmp_path / "out"
@@ -86,7 +89,7 @@ def test_hostile_case(case, tmp_path):
         args += ["--style", str(folder / expect["style"])]
     args += [a.replace("{out}", str(out)) for a in expect.get("args", [])]
     if expect.get("isolated"):
-        exit_code, output, peak = _build_isolated(args, out)
+        exit_code, output, peak = _build_isolated(args, out, expect.get("seconds", 120))
         assert peak < PEAK_RSS, f"peak memory {peak >> 20} MiB"
     else:
         res = CliRunner().invoke(app, args)

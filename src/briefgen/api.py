@@ -223,9 +223,10 @@ def _render_pdf(briefing: Briefing, theme: Theme, page_size, bleed, cmyk, draft,
     from .load.fonts import metrics
     from .render.pdf import PdfOptions, render_pdf
 
+    notes: list[str] = []
     options = PdfOptions(page_size=page_size, bleed=bleed, cmyk=cmyk, draft=draft, tagged=tags)
     with collector_paused():
-        return render_pdf(briefing, theme, options, metrics=metrics), []
+        return render_pdf(briefing, theme, options, metrics=metrics, on_note=notes.append), notes
 
 
 def _render_summary(briefing: Briefing, theme: Theme, page_size, pages, bleed, cmyk,

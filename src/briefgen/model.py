@@ -183,6 +183,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "continued": "(cont.)",  # no longer printed (split slides are numbered); still accepted in briefing.yaml
     "part": "({n} of {total})",  # after the title of each slide of a run that shares one
     "draft": "DRAFT",
+    "other": "Other",  # the slice that holds a pie's smallest slices when it has more than a page or slide shows
 }
 
 

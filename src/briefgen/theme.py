@@ -120,6 +120,7 @@ class PdfLayout:
     cover_block_padding: float = 2.0  # x key-points padding: inside the colour-block cover
     cover_gap: float = 1.5  # x the date style's space after: below a colour-block cover
     title_rule_weight: float = 3.0  # x rule_width: the rule under a centred or left title block
+    heading_keep_share: float = 0.5  # of the frame height: a taller heading is not kept with what follows it
     list_indent: float = 1.4  # x bullet size
     quote_indent: float = 1.5  # x quote size
     table_padding: float = 0.75  # x fact-box padding: table cells, left and right
@@ -155,6 +156,7 @@ class PdfLayout:
     chart_group_spacing: float = 10.0  # pt between categories
     chart_unit_rise: float = 0.4  # x label leading: the unit line above the plot
     chart_legend_rise: float = 1.2  # x label leading: the legend above the bottom
+    pie_slices: int = 12  # slices of a pie at most: the smallest beyond are drawn as one "Other" slice
     toc_number_room: float = 4.0  # digits of room for page numbers in the contents
     toc_leader_step: float = 0.5  # x contents size: the spacing of leader dots
     baseline_rise: float = 0.22  # x size: from a centred line's middle to its baseline
@@ -164,6 +166,7 @@ class PdfLayout:
     footer_rise: float = 0.5  # x bottom margin: the footer's baseline
     running_rule_weight: float = 0.5  # x rule_width: header and footer rules
     marking_band: float = 0.5  # x marking size: added to its leading for the band's height
+    marking_floor: float = 0.75  # x marking size: a marking too wide for a line shrinks to here, then wraps
     watermark_angle: float = 50.0  # degrees
     watermark_drop: float = 1 / 3  # x watermark size: its baseline below the page centre
     watermark_fill_alpha: float = 0.12  # opacity of the DRAFT letters (drawn over the page's text)
@@ -194,6 +197,7 @@ class DeckLayout:
 
     # the grid
     marking_band: float = 0.6  # x slide marking size: added to its leading for the band's height
+    marking_floor: float = 0.75  # x slide marking size: a marking too wide for a line shrinks to here, then wraps
     title_gap: float = 0.6  # x margin: above the title and between title and content
     footer_gap: float = 0.3  # x margin: between content and footer
     footer_share: float = 0.8  # of the content width: the footer's title; the slide number takes the rest
@@ -233,6 +237,7 @@ class DeckLayout:
     chart_series_gap: float = 10.0  # % of a bar's width between the bars of one category
     chart_line_width: float = 2.25  # pt
     chart_grid: float = 0.5  # pt: gridlines
+    pie_slices: int = 12  # slices of a pie at most: the smallest beyond are drawn as one "Other" slice
     table_padding: float = 0.8  # x fact-box padding: table cells, left and right
     table_padding_vertical: float = 0.6  # x table cell padding: top and bottom
     table_allowance: float = 4.0  # pt added to a column's measured width

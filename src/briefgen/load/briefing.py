@@ -31,7 +31,7 @@ from ..model import (
 from .files import TooLarge, is_file, leads_outside, read_limited
 from .locate import DEFAULT_BRIEFING, DEFAULT_CONTENT_DIR, find_briefing, list_briefings  # noqa: F401 - re-exported
 from .markdown import MarkdownConverter
-from .schema import ID_RE  # noqa: F401 - re-exported
+from .schema import ID_RE, MAX_MARKING  # noqa: F401 - ID_RE re-exported
 from .templates import Templater
 from .yaml_source import BAD_CHARS, Located, field_name, load_yaml
 
@@ -242,6 +242,10 @@ def load_briefing(ref: str | Path | None = None, content_dir: Path | None = None
     subtitle = tpl(meta.subtitle, ("subtitle",))
     issuer = tpl(meta.issuer, ("issuer",))
     marking = tpl(meta.marking, ("marking",))
+    if marking and len(marking) > MAX_MARKING:  # checked as printed: after its template is applied
+        problems.problems.append(located.problem(("marking",), (
+            f"is {len(marking):,} characters long; a marking may have at most {MAX_MARKING} (it is printed "
+            "whole at the top and bottom of every page and slide)")))
     context["briefing"].update(title=title, subtitle=subtitle, issuer=issuer, marking=marking)
     sources = tuple(Source(title=tpl(s.title, ("sources", i, "title")), url=s.url)
                     for i, s in enumerate(meta.sources))

@@ -172,6 +172,7 @@ class FactIn(_Closed, kw_only=True):
     label: Text
 
 
+MAX_MARKING = 200  # characters: a banner line, printed whole at the top and bottom of every page and slide
 MAX_CHART_VALUE = 1e15  # a thousand trillion: past it, a figure is a typo or belongs in a larger unit
 
 

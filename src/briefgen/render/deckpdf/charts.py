@@ -12,7 +12,7 @@ from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.colors import HexColor
 
-from ..common import wrap_words
+from ..common import keep_inside, wrap_words
 from ..plan import ChartBox
 from .fonts import Faces
 
@@ -158,6 +158,10 @@ def chart_drawing(box: ChartBox, faces: Faces, background: str) -> Drawing:
         c.barLabels.fontName, c.barLabels.fontSize, c.barLabels.fillColor = font, size, ink
         if chart.type == "column":
             c.barLabels.boxAnchor, c.barLabels.dy = "s", gap / 2
+    if chart.type == "bar":  # the value labels side by side: ticks no closer than the widest of them
+        c.valueAxis.minimumTickSpacing = max(measure(tick_fmt.format(v)) for v in (min(0, min(values)), max(values)))
+        c.valueAxis.minimumTickSpacing += 2 * gap
+    keep_inside(c, box.w, box.h)
     d.add(c)
     if unit:
         d.add(d_unit)

@@ -25,7 +25,7 @@ from reportlab.platypus import Paragraph
 from ...formats import HANDOUT_PER_PAGE as PER_PAGE
 from ...model import Briefing
 from ...theme import PAGE_SIZES, MetricsLookup, Theme
-from ..common import running_text
+from ..common import fit_text, marking_lines, running_text
 from ..plan import SlidePlan
 from .deck import new_canvas, watermark
 from .draw import SlideDrawer
@@ -384,20 +384,26 @@ class _Handout:
         layout = t.page.layout
         font = self.faces.name(t.fonts[ts.font].family, ts.bold, ts.italic)
         label = text.upper() if ts.upper else text
-        band = ts.leading + ts.size * layout.marking_band
+        # as on the printed briefing's pages: shrunk to one line across the text area, or over several
+        size, lines = marking_lines(label, self.frame_w, ts.size, ts.size * layout.marking_floor, ts.tracking,
+                                    lambda s, sz: self.faces.width(s, font, sz))
+        leading = ts.leading * size / ts.size
+        band = ts.leading + (len(lines) - 1) * leading + ts.size * layout.marking_band
         fill = t.color(t.page.marking_fill)
-        width = self.faces.width(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
         c.saveState()  # the letter spacing below is text state, which would outlive the text object
         for y in (self.H - band, 0.0):
             if fill:
                 c.setFillColor(HexColor(fill))
                 c.rect(0, y, self.W, band, stroke=0, fill=1)
             c.setFillColor(HexColor(t.color(ts.color) if fill else t.color("text")))
-            tx = c.beginText((self.W - width) / 2, y + (band - ts.size) / 2 + ts.size * layout.baseline_rise)
-            tx.setFont(font, ts.size)
-            tx.setCharSpace(ts.tracking)
-            tx.textOut(label)
-            c.drawText(tx)
+            baseline = y + (band - size - (len(lines) - 1) * leading) / 2 + size * layout.baseline_rise
+            for k, line in enumerate(lines):
+                width = self.faces.width(line, font, size) + ts.tracking * max(len(line) - 1, 0)
+                tx = c.beginText((self.W - width) / 2, baseline + (len(lines) - 1 - k) * leading)
+                tx.setFont(font, size)
+                tx.setCharSpace(ts.tracking)
+                tx.textOut(line)
+                c.drawText(tx)
         c.restoreState()
 
     def _running(self, c, page: int, pages: int, section: str) -> None:
@@ -420,7 +426,7 @@ class _Handout:
                 if not template:
                     continue
                 text = running_text(template, self.b, section=section, page=page, pages=pages)
-                text = _fit(text, available, lambda s: self.faces.width(s, font, ts.size))
+                text = fit_text(text, available, lambda s: self.faces.width(s, font, ts.size))
                 if where == "left":
                     c.drawString(x0, y, text)
                 elif where == "center":
@@ -460,12 +466,3 @@ def _fill(flowables: list, width: float, height: float, force: bool = False) -> 
             flowables.pop(0)
         break
     return placed
-
-
-def _fit(text: str, width: float, measure) -> str:
-    """The text, cut with an ellipsis when it is wider than ``width``."""
-    if measure(text) <= width:
-        return text
-    while text and measure(text + "\u2026") > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"

@@ -87,9 +87,17 @@ class Blocks(Visitor):
         return [*items, rule, Spacer(1, t.text["date"].space_after)]
 
     def heading(self, markup: str, style: str, mark: Mark) -> list:
-        """A heading kept with what follows it, marking its place for the outline, links and contents."""
-        return [HeadingRoom(), MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark,
-                                             pages=self.section_pages)]
+        """A heading kept with what follows it, marking its place for the outline, links and contents.
+
+        A heading taller than ``heading_keep_share`` of the frame is not kept with what follows: it could
+        never move whole, and reportlab retries a heading taller than the frame in front of a list, a
+        chart or the end of the story frame after frame, without end."""
+        head = MarkedHeading(markup, self.pstyle(style, keepWithNext=1), mark=mark, pages=self.section_pages)
+        # never more than the frame, whatever a style asks: a heading kept with what follows must fit one
+        room = (self.page_h - self.m["top"] - self.m["bottom"]) * min(self.t.page.layout.heading_keep_share, 1)
+        if head.wrap(self.frame_w, room)[1] > room:
+            head = MarkedHeading(markup, self.pstyle(style), mark=mark, pages=self.section_pages)
+        return [HeadingRoom(), head]
 
     def tagged_heading(self, markup: str, style: str, mark: Mark, role: str = "H2") -> list:
         """:meth:`heading`, the heading tagged at ``role``, its level in the structure tree (the title is the
@@ -280,7 +288,7 @@ class Blocks(Visitor):
                         label = self.struct("Lbl")
                         para = Paragraph(self.markup(kp, "key_point"), style, bulletText="\u25a0")
                         rows.append([self.tag(para, "LBody", label=label)])
-        table = tag_table(RLTable(rows, colWidths=[self.frame_w], splitByRow=1), tree_on=self.tree is not None)
+        table = tag_table(RLTable(rows, colWidths=[self.frame_w], splitByRow=1, splitInRow=1), tree_on=self.tree is not None)
         pad = box.padding
         title_pad = pad * lay.panel_title_padding
         commands = [("LEFTPADDING", (0, 0), (-1, -1), pad + box.accent_width),
@@ -335,7 +343,7 @@ class Blocks(Visitor):
             if i:
                 widths.append(gap)
             widths.append(cell_w)
-        table = tag_table(RLTable(rows, colWidths=widths), tree_on=self.tree is not None)
+        table = tag_table(RLTable(rows, colWidths=widths, splitByRow=1, splitInRow=1), tree_on=self.tree is not None)
         style += [("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), box.padding), ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
                   ("TOPPADDING", (0, 0), (-1, -1), box.padding), ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -10,7 +12,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from ...model import Chart
-from ..common import chart_in_words, format_number, number_format, wrap_words
+from ..common import chart_in_words, format_number, grouped_note, keep_inside, number_format, pie_slices, wrap_words
 
 
 class Charts:
@@ -18,6 +20,11 @@ class Charts:
 
     def render_chart(self, chart: Chart) -> Flowable:
         t = self.t
+        drawn = pie_slices(chart, t.page.layout.pie_slices, self.b.labels["other"])
+        message = grouped_note(chart, drawn, "the PDF", "page.layout.pie_slices")
+        if message:
+            self.note(message)
+        chart = drawn
         label = t.text["chart_label"]
         lab_font = self.font(label)
         palette = [self.color(c) for c in t.chart_palette]
@@ -33,8 +40,11 @@ class Charts:
         measure = lambda s: self.metrics(t.fonts[label.font].file(label.bold, label.italic)).width(s, label.size)  # noqa
         unit_text = chart.unit or ""
         legend_h = 0.0
+        rows = 0
         if len(chart.series) > 1 or chart.type == "pie":
-            legend_h = label.leading * lay.chart_legend_height
+            rows = _legend_rows(chart.categories if chart.type == "pie" else [s.name for s in chart.series], width,
+                                measure, label.size)
+            legend_h = label.leading * (lay.chart_legend_height + rows - 1)
         if chart.type == "pie":
             pie = Pie()
             size = min(height - 2 * label.leading - legend_h, width / 2)
@@ -51,7 +61,7 @@ class Charts:
                 pie.slices[i].fillColor = palette[i % len(palette)]
             d.add(pie)
             self._legend(d, [(palette[i % len(palette)], c) for i, c in enumerate(chart.categories)], width,
-                         lab_font, label)
+                         lab_font, label, rows)
         else:
             if chart.type == "bar":
                 c = HorizontalBarChart()
@@ -118,6 +128,25 @@ class Charts:
                 c.barLabels.fillColor = self.color(t.text["chart_title"].color)
                 c.barSpacing = lay.chart_bar_spacing
                 c.groupSpacing = lay.chart_group_spacing
+            if min(values) < 0:
+                # category names at the low end of the values, not over the negative bars, and set off from it
+                # by the room the labels of those bars take
+                negative = [v for v in values if v < 0]
+                if chart.type == "bar":
+                    room = (max(measure(format_number(v, fmt)) for v in negative) + lay.chart_bar_label_offset
+                            + lay.chart_label_gap)
+                    c.categoryAxis.joinAxisMode = "left"
+                    c.categoryAxis.labels.dx = -room
+                    c.x, c.width = c.x + room, c.width - room
+                else:
+                    room = label.leading + lay.chart_bar_label_offset
+                    c.categoryAxis.joinAxisMode = "bottom"
+                    c.categoryAxis.labels.dy = -room
+                    c.y, c.height = c.y + room, c.height - room
+            if chart.type == "bar":  # the value labels side by side: ticks no closer than the widest of them
+                c.valueAxis.minimumTickSpacing = max(measure(format_number(v, number_format([v])))
+                                                     for v in (min(0, min(values)), max(values))) + lay.chart_label_gap
+            keep_inside(c, width, height)
             d.add(c)
             if unit_text:
                 s = String(c.x + c.width if chart.type == "bar" else c.x, c.y + c.height + label.leading
@@ -132,7 +161,7 @@ class Charts:
                 d.add(s)
             if len(chart.series) > 1:
                 self._legend(d, [(palette[i % len(palette)], s.name) for i, s in enumerate(chart.series)], width,
-                             lab_font, label)
+                             lab_font, label, rows)
         parts = [self.tag(self.text_para(chart.title, "chart_title", keepWithNext=1), "P"),
                  self.tag(DrawingFlowable(d), "Figure", alt=chart_in_words(chart))]
         if chart.source:
@@ -141,18 +170,30 @@ class Charts:
             parts.append(Spacer(1, t.text["caption"].space_after))
         return KeepTogether(parts)
 
-    def _legend(self, d: Drawing, items, width, font, label) -> None:
+    def _legend(self, d: Drawing, items, width, font, label, rows: int = 1) -> None:
+        """The colour keys and names along the bottom, in ``rows`` rows (see :func:`_legend_rows`)."""
         legend = Legend()
         legend.alignment = "right"
-        legend.x, legend.y = 0, label.leading * self.t.page.layout.chart_legend_rise
-        legend.columnMaximum = 1
-        legend.deltax = width / max(len(items), 1)
+        legend.x, legend.y = 0, label.leading * (self.t.page.layout.chart_legend_rise + rows - 1)
+        legend.columnMaximum = rows
+        legend.deltax = width / max(math.ceil(len(items) / rows), 1)
         legend.dx, legend.dy = label.size, label.size
         legend.fontName, legend.fontSize = font, label.size
         legend.fillColor = self.color(label.color)
         legend.strokeColor = None
         legend.colorNamePairs = items
         d.add(legend)
+
+
+def _legend_rows(names, width: float, measure, size: float) -> int:
+    """The rows a legend of ``names`` takes: as few as let each column hold its widest name. reportlab widens
+    a legend's columns to their widest name, so a single row of a dozen names ran off the page."""
+    key = Legend()
+    room = max((measure(n) for n in names), default=0.0) + size + key.dxTextSpace + key.autoXPadding
+    for rows in range(1, len(names)):
+        if math.ceil(len(names) / rows) * room <= width:
+            return rows
+    return max(len(names), 1)
 
 
 class DrawingFlowable(Flowable):

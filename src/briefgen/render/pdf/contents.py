@@ -82,9 +82,10 @@ class Contents(Flowable):
     """
 
     def __init__(self, builder: "PdfBuilder", entries: list[tuple[str, str]], paragraphs: list | None = None,
-                 heights: tuple[float, list[float]] | None = None):
+                 heights: tuple[float, list[float]] | None = None, cut: bool = False):
         super().__init__()
         self.element = None  # the TOC element of a tagged PDF, whose entries are made as they are drawn
+        self.cut = cut  # the last entry goes on in the next part: its page number is printed there
         # (text width, heights) of the last wrap: a long contents is split page after page, and each
         # part would otherwise wrap every remaining entry again
         self._wrapped = heights
@@ -106,12 +107,23 @@ class Contents(Flowable):
         while k < len(self.heights) and used + self.heights[k] <= ah:
             used += self.heights[k]
             k += 1
-        if k == 0 or k == len(self.entries):
-            return [] if k == 0 else [self]
         paras = [p for _, p in self.entries]
+        if k == 0:
+            # an entry taller than a whole page (a very long title) is split between its lines; any other
+            # waits for the next page
+            b = self.builder
+            if self.heights[0] <= b.page_h - b.m["top"] - b.m["bottom"]:
+                return []
+            parts = paras[0].split(self.text_w, ah)
+            if len(parts) < 2:
+                return []
+            return [Contents(self.builder, self.titles[:1], parts[:1], cut=True),
+                    Contents(self.builder, self.titles, parts[1:2] + paras[1:], cut=self.cut)]
+        if k == len(self.entries):
+            return [self]
         w, hs = self._wrapped
         parts = [Contents(self.builder, self.titles[:k], paras[:k], (w, hs[:k])),
-                 Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]))]
+                 Contents(self.builder, self.titles[k:], paras[k:], (w, hs[k:]), cut=self.cut)]
         for part in parts:
             part.element = self.element
         return parts
@@ -139,34 +151,43 @@ class Contents(Flowable):
     def _draw_entries(self, c, x, top):
         b = self.builder
         dots = b.color("muted")
-        for (key, para), h, (_, title) in zip(self.entries, self.heights, self.titles):
+        for n, ((key, para), h, (_, title)) in enumerate(zip(self.entries, self.heights, self.titles)):
             y = top - h
             # an entry is a link to its section: its title and page number, and the link annotation
             link = self.element.add("TOCI").add("Link", contents=title) if self.element is not None else None
-            c.saveState()
+            cut_here = self.cut and n == len(self.entries) - 1  # its number and leader end its last part
             with marked(c, link):
                 para.drawOn(c, x, y)
-                label = self.page_label(key)
-                base = (y + h - self.style.leading + (self.style.leading - self.size) / 2
-                        + self.size * self.layout.baseline_rise)
-                c.setFont(self.number_font, self.size)
-                c.setFillColor(b.color(b.t.text["toc_entry"].color))
-                c.drawRightString(x + self.width, base, label)
-                c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}")
+                if cut_here:
+                    c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h),
+                                   name=f"contents-{key}-{c.getPageNumber()}")
+                else:
+                    label = self.page_label(key)
+                    # the number and its leader on the entry's last line, where its words end
+                    base = y + (self.style.leading - self.size) / 2 + self.size * self.layout.baseline_rise
+                    c.saveState()
+                    c.setFont(self.number_font, self.size)
+                    c.setFillColor(b.color(b.t.text["toc_entry"].color))
+                    c.drawRightString(x + self.width, base, label)
+                    c.restoreState()
+                    c.linkAbsolute("", key, Rect=(x, y, x + self.width, y + h), name=f"contents-{key}")
+            if cut_here:
+                break
             last = para.blPara.lines[-1]
             spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
             start = x + self.text_w - spare + self.size * 0.5
             end = x + self.width - self.number_w  # every leader ends at the same place
             step = self.size * self.layout.toc_leader_step
-            n = int((end - start) // step)
-            if n > 0:  # a dot leader: one run of dots, spaced by character spacing
+            dots_n = int((end - start) // step)
+            if dots_n > 0:  # a dot leader: one run of dots, spaced by character spacing
+                c.saveState()
                 tx = c.beginText()
                 tx.setFont(self.number_font, self.size)
                 tx.setFillColor(dots)
                 tx.setCharSpace(step - pdfmetrics.stringWidth(".", self.number_font, self.size))
-                tx.setTextOrigin(end - n * step, base)
-                tx.textOut("." * n)
+                tx.setTextOrigin(end - dots_n * step, base)
+                tx.textOut("." * dots_n)
                 with artifact(c, LAYOUT):
                     c.drawText(tx)
-            c.restoreState()
+                c.restoreState()
             top = y

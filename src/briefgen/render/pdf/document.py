@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Callable
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Frame, NextPageTemplate, PageTemplate, Spacer
@@ -36,13 +37,17 @@ class PdfOptions:
     tagged: bool = True
 
 
-def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions, *, metrics: MetricsLookup) -> bytes:
-    """The briefing as PDF bytes; ``metrics`` gives each font file's measurements (read by the loader)."""
-    return PdfBuilder(briefing, theme, options, metrics).build()
+def render_pdf(briefing: Briefing, theme: Theme, options: PdfOptions, *, metrics: MetricsLookup,
+               on_note: Callable[[str], None] | None = None) -> bytes:
+    """The briefing as PDF bytes; ``metrics`` gives each font file's measurements (read by the loader);
+    ``on_note`` hears what the PDF shows otherwise than written (a pie's smallest slices grouped)."""
+    return PdfBuilder(briefing, theme, options, metrics, on_note).build()
 
 class PdfBuilder(PdfStyles, Blocks, Charts, PageFurniture, StructureBuilding):
-    def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions, metrics: MetricsLookup):
+    def __init__(self, briefing: Briefing, theme: Theme, options: PdfOptions, metrics: MetricsLookup,
+                 on_note: Callable[[str], None] | None = None):
         self.metrics = metrics
+        self.note = on_note or (lambda message: None)
         # the structure tree of the tagged PDF, filled in as the story is built (None: an untagged PDF)
         self.use_tree(StructureTree(briefing.lang, briefing.title) if options.tagged else None)
         self.b = briefing

@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Spacer
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from ..common import needs_total, running_text
+from ..common import fit_text, marking_lines, needs_total, running_text
 from .contents import HeadingRoom
 from .tagging import LAYOUT, PAGINATION, TaggingCanvas, artifact
 
@@ -153,6 +153,9 @@ class PageFurniture:
         lay = self.t.page.layout
         top = self.page_h - self.m["top"]
         y = top + self.m["top"] * lay.header_rise
+        marking = self._marking_set()
+        if marking:  # below a marking band grown to several lines
+            y = min(y, self.page_h - marking[3] - self.t.text["header"].leading)
         self._running(canv, doc, spec, y, "header", y - self.t.text["header"].size * lay.header_rule_drop)
 
     def _footer(self, canv, doc):
@@ -160,17 +163,35 @@ class PageFurniture:
         if not (spec.left or spec.center or spec.right):
             return
         y = self.m["bottom"] * self.t.page.layout.footer_rise
+        marking = self._marking_set()
+        if marking:  # above a marking band grown to several lines
+            y = max(y, marking[3] + self.t.text["footer"].leading / 2)
         self._running(canv, doc, spec, y, "footer", y + self.t.text["footer"].leading)
 
-    def _marking(self, canv):
+    def _marking_set(self) -> tuple[float, list[str], float, float] | None:
+        """The marking's size, lines, leading and band height (None without a marking): whole and on the
+        page, shrunk to one line across the text area, or broken over lines in a taller band."""
         text = self.b.marking
         if not text:
+            return None
+        ts = self.t.text["marking"]
+        font = self.font(ts)
+        lay = self.t.page.layout
+        label = text.upper() if ts.upper else text
+        size, lines = marking_lines(label, self.frame_w, ts.size, ts.size * lay.marking_floor, ts.tracking,
+                                    lambda s, sz: pdfmetrics.stringWidth(s, font, sz))
+        leading = ts.leading * size / ts.size
+        return size, lines, leading, ts.leading + (len(lines) - 1) * leading + ts.size * lay.marking_band
+
+    def _marking(self, canv):
+        marking = self._marking_set()
+        if marking is None:
             return
+        size, lines, leading, band_h = marking
         t = self.t
         ts = t.text["marking"]
         font = self.font(ts)
-        label = text.upper() if ts.upper else text
-        band_h = ts.leading + ts.size * t.page.layout.marking_band
+        lay = t.page.layout
         fill = t.page.marking_fill
         bleed = self.bleed_w
         for y0 in (self.page_h - band_h, 0.0):
@@ -183,15 +204,17 @@ class PageFurniture:
                     canv.rect(-bleed, y0 - bottom_extra, self.page_w + 2 * bleed, band_h + top_extra + bottom_extra,
                               stroke=0, fill=1)
                 canv.setFillColor(self.color(ts.color))
-                canv.setFont(font, ts.size)
-                tx = canv.beginText()
-                tx.setFont(font, ts.size)
-                tx.setCharSpace(ts.tracking)
-                w = pdfmetrics.stringWidth(label, font, ts.size) + ts.tracking * max(len(label) - 1, 0)
-                tx.setTextOrigin((self.page_w - w) / 2,
-                                 y0 + (band_h - ts.size) / 2 + ts.size * t.page.layout.baseline_rise)
-                tx.textOut(label)
-                canv.drawText(tx)
+                canv.setFont(font, size)
+                # the lines centred as a block in the band, the first baseline highest
+                baseline = y0 + (band_h - size - (len(lines) - 1) * leading) / 2 + size * lay.baseline_rise
+                for k, line in enumerate(lines):
+                    tx = canv.beginText()
+                    tx.setFont(font, size)
+                    tx.setCharSpace(ts.tracking)
+                    w = pdfmetrics.stringWidth(line, font, size) + ts.tracking * max(len(line) - 1, 0)
+                    tx.setTextOrigin((self.page_w - w) / 2, baseline + (len(lines) - 1 - k) * leading)
+                    tx.textOut(line)
+                    canv.drawText(tx)
                 canv.restoreState()
 
     def _watermark(self, canv):
@@ -228,15 +251,6 @@ class PageFurniture:
             c.drawText(tx)
             c.addLiteral("EMC")
             c.restoreState()
-
-
-def fit_text(text: str, width: float, measure) -> str:
-    """The text, cut with an ellipsis if it is wider than ``width``."""
-    if measure(text) <= width:
-        return text
-    while text and measure(text + "\u2026") > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
 
 
 class CropMarks:

@@ -12,7 +12,8 @@ class Grid:
     """The fixed areas every slide of a deck shares.
 
     ``x, y, w, h`` is the content area: below the title area and above the footer band.
-    ``mark_h`` is the height of the marking band at the top and bottom (0 without a marking).
+    ``mark_h`` is the height of the marking band at the top and bottom (0 without a marking): one line of
+    the marking style, and ``more`` for a marking set on more lines.
     """
 
     width: float
@@ -29,12 +30,12 @@ class Grid:
     footer_h: float
 
     @classmethod
-    def of(cls, theme: Theme, marked: bool) -> Grid:
+    def of(cls, theme: Theme, marked: bool, more: float = 0.0) -> Grid:
         s = theme.slide
         lay = s.layout
         width, height = theme.slide_size
         mark = theme.text["slide_marking"]
-        mark_h = mark.leading + mark.size * lay.marking_band if marked else 0.0
+        mark_h = mark.leading + more + mark.size * lay.marking_band if marked else 0.0
         title_y = mark_h + s.margin * lay.title_gap
         y = title_y + s.title_height + s.margin * lay.title_gap
         footer_y = height - mark_h - s.footer_height

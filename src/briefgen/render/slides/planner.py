@@ -9,7 +9,7 @@ from typing import Callable
 
 from ...model import Briefing, Image, Run, Section, Table
 from ...theme import MetricsLookup, Theme
-from ..plan import FURNITURE, TITLE, PictureBox, PlannedSlide, Rect, SlidePlan, TextBox
+from ..plan import FURNITURE, TITLE, PictureBox, PlannedSlide, Rect, SlidePlan, TextBox, TextPara
 from .compose import Composer, Page, value_lines
 from .content import BULLET, Item, Shown, bullets, find_visuals, section_notes
 from .grid import Grid
@@ -36,13 +36,27 @@ class Planner:
     def __init__(self, briefing: Briefing, theme: Theme, on_note: Callable[[str], None], metrics: MetricsLookup):
         self.b, self.t, self.note = briefing, theme, on_note
         self.lay = theme.slide.layout
-        self.g = Grid.of(theme, bool(briefing.marking))
         self.ts = Typesetter(theme, metrics, on_note)
+        self.marking = self.marking_para()
+        self.g = Grid.of(theme, self.marking is not None,
+                         (len(self.marking.lines) - 1) * self.marking.line_height if self.marking else 0.0)
         self.compose = Composer(self.ts, self.g, theme)
         self.visuals = VisualSlides(briefing, self.ts, self.g, theme)
         self.slides: list[PlannedSlide] = []
         self.parts = {s.id: self.parts_of(s) for s in briefing.sections}
         self._composed: dict[tuple, tuple[list[Page], list[str]]] = {}  # (section id, sizes): slides, notes
+
+    def marking_para(self) -> TextPara | None:
+        """The marking as one line across the slide, shrunk down to ``marking_floor`` of its size if need be,
+        else broken over lines at that size (its bands grow to hold them); None without a marking."""
+        b, t = self.b, self.t
+        if not b.marking:
+            return None
+        size = self.ts.style("slide_marking").size
+        width = t.slide_size[0] - 2 * t.slide.margin
+        p = self.ts.fit(b.marking, "slide_marking", width, float("inf"), max_lines=1,
+                        floor=size * self.lay.marking_floor)
+        return p if t.color(t.page.marking_fill) else dataclasses.replace(p, color=t.color("text"))
 
     @staticmethod
     def parts_of(section: Section) -> Parts:
@@ -340,9 +354,8 @@ class Planner:
             for y in (0.0, g.height - g.mark_h):
                 if fill:
                     slide.boxes.append(Rect(0, y, g.width, g.mark_h, fill, name="Marking band"))
-                p = ts.para(b.marking, "slide_marking", g.w, space_after=0, color=None if fill else t.color("text"))
-                slide.boxes.append(TextBox(g.margin, y, g.w, g.mark_h, (p,), anchor="middle", name="Marking",
-                                           role=FURNITURE))
+                slide.boxes.append(TextBox(g.margin, y, g.w, g.mark_h, (self.marking,), anchor="middle",
+                                           name="Marking", role=FURNITURE))
         if slide.kind == "title":
             return
         rule = t.color(t.slide.footer_rule)

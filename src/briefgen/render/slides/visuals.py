@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from ...model import Briefing, Chart, Image, Run, Table, Visitor, plain
 from ...theme import Theme
-from ..common import chart_in_words, column_alignments, format_number, number_format, share_widths
+from ..common import (
+    chart_in_words,
+    column_alignments,
+    format_number,
+    grouped_note,
+    number_format,
+    pie_slices,
+    share_widths,
+)
 from ..plan import Box, ChartBox, PictureBox, TableBox, TextBox, TextPara
 from .compose import balanced
 from .content import table_notes
@@ -60,11 +68,16 @@ class VisualSlides(Visitor):
             src_h = src.height + lay.chart_source_gap
             boxes.append(TextBox(g.x, g.y + g.h - src.height, g.w, src.height, (src,), name="Chart source"))
         palette = t.chart_palette
-        n = len(chart.categories) if chart.type == "pie" else len(chart.series)
+        # a big pie shows its largest slices and one for the rest, on the slide and in its notes
+        drawn = pie_slices(chart, lay.pie_slices, self.b.labels["other"])
+        message = grouped_note(chart, drawn, "the deck", "slide.layout.pie_slices")
+        if message:
+            self.ts.note(message)
+        n = len(drawn.categories) if chart.type == "pie" else len(chart.series)
         values = [v for s in chart.series for v in s.values]
         fmt = number_format(values)
         boxes.insert(0, ChartBox(
-            g.x, y, g.w, g.y + g.h - y - src_h, chart, tuple(palette[i % len(palette)] for i in range(n)),
+            g.x, y, g.w, g.y + g.h - y - src_h, drawn, tuple(palette[i % len(palette)] for i in range(n)),
             family=t.fonts[label.font].family, label_size=max(self.ts.min_size, label.size * lay.chart_label_scale),
             label_color=t.color("muted"), text_color=t.color("text"),
             grid_color=t.color("grid") if "grid" in t.colors else t.color("rule"),
@@ -76,8 +89,8 @@ class VisualSlides(Visitor):
             boxes = []
         unit = f" ({chart.unit})" if chart.unit else ""
         lines = [chart.title + unit]
-        for s in chart.series:
-            pairs = "; ".join(f"{c}: {format_number(v, fmt)}" for c, v in zip(chart.categories, s.values))
+        for s in drawn.series:  # the values as drawn: a grouped pie's notes stay as short as its slide
+            pairs = "; ".join(f"{c}: {format_number(v, fmt)}" for c, v in zip(drawn.categories, s.values))
             lines.append(f"{s.name}: {pairs}" if len(chart.series) > 1 else pairs)
         if chart.source:
             lines.append(f"{self.b.labels['source']}: {chart.source}")
