@@ -17,17 +17,6 @@ from typing import Any
 import msgspec
 import msgspec.structs
 
-FORMAT = "briefgen-cache-2"  # 2: MessagePack of declared types in private folders (1 was pickle)
-SUFFIX = ".msgpack"
-HASH_LIMIT = 1 << 20  # files up to this size are hashed; larger ones are known by size and time
-MAX_ENTRIES = 64  # per kind; the least recently written go first
-MAX_BYTES = 256 << 20  # per kind; the newest entry is kept whatever its size
-RACY_NS = 2_000_000_000  # inputs changed this close to a read are not trusted to be settled
-MAX_FILES = 5000  # a folder with more entries than this is not worth fingerprinting on every build
-STALE_TMP_SECONDS = 600  # a temporary file this old was left by a build that was killed while storing
-_LIBRARIES = ("yaml", "markdown_it", "jinja2", "msgspec", "pydantic", "pydantic_core", "PIL", "fontTools")
-_code_stamp: str | None = None
-_noted: set[str] = set()  # folders already reported as not private by this process
 
 
 # ---------------------------------------------------------------- what entries hold
