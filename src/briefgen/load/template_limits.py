@@ -9,12 +9,6 @@ import re
 from collections.abc import ItemsView, KeysView, ValuesView
 from typing import Any, Callable
 
-_HAS_SYNTAX = re.compile(r"\{[{%#]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")
-MAX_OUTPUT_CHARS = 2_000_000
-MAX_SECONDS = 2.0  # per template; briefing text renders in microseconds
-
-
 MAX_VALUE = 1_000_000  # characters, bytes or items in any one value a template makes
 MAX_SEQUENCE = MAX_VALUE  # the name the limit on repetition had first
 MAX_INT_BITS = 1 << 16  # an integer briefing text could print has a few dozen digits, not twenty thousand
