@@ -111,6 +111,7 @@ class Charts:
                 axis.strokeColor = axis_color
                 axis.strokeWidth = t.page.rule_width
             c.valueAxis.valueMin = min(0, min(values))
+            c.valueAxis.rangeRound = "both"  # the axis ends on a tick beyond the longest bar, as the deck's does
             c.valueAxis.visibleGrid = 1
             c.valueAxis.gridStrokeColor = grid
             c.valueAxis.gridStrokeWidth = t.page.rule_width * lay.chart_grid_weight
